@@ -1,0 +1,152 @@
+"""What the five artifacts share: people, product surfaces, tags, and stable record keys."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import F
+from simple_history.models import HistoricalRecords
+
+
+class KeyCounter(models.Model):
+    """The last number handed out for a key prefix, so that a key is never reused, even after a delete."""
+
+    prefix = models.CharField(max_length=10, unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.last}"
+
+    @classmethod
+    def next_number(cls, prefix: str) -> int:
+        with transaction.atomic():
+            counter, _ = cls.objects.select_for_update().get_or_create(prefix=prefix)
+            counter.last = F("last") + 1
+            counter.save(update_fields=["last"])
+            counter.refresh_from_db(fields=["last"])
+            return counter.last
+
+    @classmethod
+    def reserve(cls, prefix: str, number: int) -> None:
+        """Make sure later keys of this prefix come after `number` (used by imports and bulk loads)."""
+        with transaction.atomic():
+            counter, _ = cls.objects.select_for_update().get_or_create(prefix=prefix)
+            if counter.last < number:
+                counter.last = number
+                counter.save(update_fields=["last"])
+
+
+class KeyedModel(models.Model):
+    """A record with a stable, human key such as `D-42`: a prefix and a number that is never reused."""
+
+    KEY_PREFIX: ClassVar[str] = ""
+
+    number = models.PositiveIntegerField(unique=True, editable=False)
+    key = models.CharField(max_length=20, unique=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.number:
+            self.number = KeyCounter.next_number(self.KEY_PREFIX)
+        self.key = f"{self.KEY_PREFIX}-{self.number}"
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def number_from_key(key: str, prefix: str) -> int | None:
+        head, _, tail = key.partition("-")
+        if head.upper() != prefix or not tail.isdigit():
+            return None
+        return int(tail)
+
+
+class VersionedModel(models.Model):
+    """A record edited in the browser: `version` grows with every save, for optimistic locking."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Surface(models.Model):
+    """A product surface the VP runs, e.g. frontier labs, government, enterprise deployments."""
+
+    key = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=80)
+    description = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tag(models.Model):
+    """A theme shared across artifacts (a customer signal cluster is a tag)."""
+
+    name = models.SlugField(max_length=50, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(models.Model):
+    """A stakeholder, inside the company or outside it; a person may have a login."""
+
+    class Affiliation(models.TextChoices):
+        INTERNAL = "internal", "Internal"
+        CUSTOMER = "customer", "Customer"
+        AGENCY = "agency", "Government agency"
+        PARTNER = "partner", "Partner"
+
+    key = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=120)
+    title = models.CharField(max_length=120, blank=True)
+    organization = models.CharField(max_length=120, blank=True)
+    affiliation = models.CharField(max_length=20, choices=Affiliation.choices, default=Affiliation.INTERNAL)
+    email = models.EmailField(blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_external(self) -> bool:
+        return self.affiliation != self.Affiliation.INTERNAL
+
+
+class RoleGrant(models.Model):
+    """Holds the custom permissions that the roles' groups are given (no rows: permissions only)."""
+
+    class Meta:
+        managed = False
+        default_permissions = ()
+        permissions = [
+            ("read_all", "Read every artifact"),
+            ("edit_all", "Create and edit every artifact"),
+            ("record_outcome", "Record a decision's outcome"),
+            ("snooze_radar", "Snooze radar items"),
+            ("write_context", "Write context entries"),
+            ("write_drafts", "Write draft decisions"),
+            ("post_own_updates", "Post status updates and commitments on owned workstreams"),
+            ("load_sample", "Load the sample organization"),
+        ]
+
+    def __str__(self) -> str:
+        return "Role permissions"

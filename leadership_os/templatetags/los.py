@@ -1,0 +1,80 @@
+"""Template helpers shared by every screen."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import urlencode
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString
+
+from leadership_os.markdown import render_markdown
+
+register = template.Library()
+
+NAV = [
+    ("dashboard", "Today"),
+    ("radar", "Radar"),
+    ("queue", "Queue"),
+    ("decisions:decision_list", "Decisions"),
+    ("workstreams:workstream_list", "Workstreams"),
+    ("briefs:engagement_list", "Briefs"),
+    ("rhythms:calendar", "Rhythms"),
+    ("context_repo:entry_list", "Context"),
+]
+
+
+def _reverse_or_none(name: str) -> str | None:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+@register.inclusion_tag("components/nav.html", takes_context=True)
+def main_nav(context: dict[str, Any]) -> dict[str, Any]:
+    """The shell's navigation: the pages that exist, the current one marked."""
+    request = context.get("request")
+    current = request.path if request else ""
+    items = []
+    for name, label in NAV:
+        url = _reverse_or_none(name)
+        if url is None:
+            continue
+        active = current == url if url == "/" else current.startswith(url)
+        items.append({"url": url, "label": label, "active": active})
+    return {"items": items}
+
+
+@register.simple_tag
+def url_if_exists(name: str) -> str:
+    return _reverse_or_none(name) or ""
+
+
+@register.filter
+def markdown(text: str | None) -> SafeString:
+    return render_markdown(text)
+
+
+@register.filter
+def days_since(value: dt.date | None) -> int | None:
+    if value is None:
+        return None
+    return (timezone.localdate() - value).days
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context: dict[str, Any], **changes: Any) -> str:
+    """The current query string with some parameters replaced (None or '' removes one)."""
+    request = context["request"]
+    params = request.GET.copy()
+    for key, value in changes.items():
+        if value is None or value == "":
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = urlencode(sorted((k, v) for k in params for v in params.getlist(k)))
+    return f"?{encoded}" if encoded else "?"

@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from leadership_os import views
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", views.logout_view, name="logout"),
+    path("admin/", admin.site.urls),
+    path("decisions/", include("decisions.urls")),
+    path("workstreams/", include("workstreams.urls")),
+    path("briefs/", include("briefs.urls")),
+    path("rhythms/", include("rhythms.urls")),
+    path("context/", include("context_repo.urls")),
+]
+
+handler403 = "leadership_os.views.permission_denied"
+handler404 = "leadership_os.views.page_not_found"
