@@ -27,7 +27,9 @@ def test_anonymous_visitors_are_sent_to_the_login_page() -> None:
 
 
 def test_an_htmx_request_with_an_expired_session_reloads_the_login_page() -> None:
-    response = Client().get("/", headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/decisions/"})
+    response = Client().get(
+        "/", headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/decisions/"}
+    )
     assert response.status_code == 200
     assert response["HX-Redirect"] == "/accounts/login/?next=%2Fdecisions%2F"
 
