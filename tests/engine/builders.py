@@ -19,6 +19,22 @@ from leadership_os.engine.results import RadarItem
 
 AS_OF = date(2026, 11, 20)
 
+RULE_ROWS = [
+    "blocked-not-escalated",
+    "escalation-stalled",
+    "stale-update",
+    "no-owner",
+    "decision-point-overdue",
+    "decision-point-unprepared",
+    "waiting-on-decision",
+    "slipped-commitment",
+    "signal-cluster-undecided",
+    "ritual-without-purpose",
+    "ritual-theater",
+    "brief-not-ready",
+]
+"""RULES.md's rule ids in row order."""
+
 
 def ago(n: int) -> date:
     """The date n days before AS_OF (negative n: after)."""

@@ -7,7 +7,7 @@ from pydantic import ValidationError
 
 from leadership_os.engine import OrgSnapshot, ThresholdError, Thresholds, describe_rules, evaluate
 
-from .builders import AS_OF, ago, ws
+from .builders import AS_OF, RULE_ROWS, ago, ws
 
 DEFAULTS = {
     "BLOCKED_ESCALATE_DAYS": 3,
@@ -68,20 +68,7 @@ def test_thresholds_change_what_fires() -> None:
 
 def test_the_rules_page_words_carry_the_current_thresholds() -> None:
     words = {r.id: r for r in describe_rules(Thresholds(stale_days=10, stale_high_days=30, theater_window=6))}
-    assert list(words) == [
-        "blocked-not-escalated",
-        "escalation-stalled",
-        "stale-update",
-        "no-owner",
-        "decision-point-overdue",
-        "decision-point-unprepared",
-        "waiting-on-decision",
-        "slipped-commitment",
-        "signal-cluster-undecided",
-        "ritual-without-purpose",
-        "ritual-theater",
-        "brief-not-ready",
-    ]
+    assert list(words) == RULE_ROWS
     assert "10 days" in words["stale-update"].description
     assert words["stale-update"].severity == "medium; high from 30 days"
     assert "last 6 held occurrences" in words["ritual-theater"].description
