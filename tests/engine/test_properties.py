@@ -49,12 +49,12 @@ def keyed[T](
     prefix: str, build: st.SearchStrategy[dict[str, object]], model: type[T], size: int = 12
 ) -> st.SearchStrategy[tuple[T, ...]]:
     """Records with unique keys PREFIX-1..PREFIX-n (numbers drawn, so natural order matters)."""
-    return st.lists(st.tuples(st.integers(1, 60), build), max_size=size, unique_by=lambda pair: pair[0]).map(
+    return st.lists(st.tuples(st.integers(1, 12), build), max_size=size, unique_by=lambda pair: pair[0]).map(
         lambda pairs: tuple(model(key=f"{prefix}-{n}", **fields) for n, fields in pairs)  # type: ignore[call-arg]
     )
 
 
-decision_keys = st.sampled_from([f"D-{n}" for n in range(1, 61)])
+decision_keys = st.sampled_from([f"D-{n}" for n in range(1, 13)])
 
 workstreams = keyed(
     "WS",
@@ -96,7 +96,7 @@ decisions = keyed(
         }
     ),
     DecisionFact,
-    size=20,
+    size=12,
 )
 
 commitments = keyed(
@@ -110,10 +110,10 @@ commitments = keyed(
 signals = keyed(
     "S",
     st.fixed_dictionaries(
-        {"tags": st.lists(st.sampled_from(TAGS), max_size=3).map(tuple), "dated_on": near(20)}
+        {"tags": st.lists(st.sampled_from(TAGS), max_size=3).map(tuple), "dated_on": near(16)}
     ),
     SignalFact,
-    size=20,
+    size=12,
 )
 
 open_questions = keyed(
@@ -126,7 +126,7 @@ open_questions = keyed(
 occurrences = st.builds(
     OccurrenceFact,
     held_on=near(40),
-    decisions_informed=st.sampled_from([0, 0, 0, 1]),
+    decisions_informed=st.sampled_from([0, 0, 0, 0, 0, 1]),
     blockers_surfaced=st.sampled_from([0, 0, 0, 2]),
 )
 
@@ -138,7 +138,7 @@ rituals = keyed(
             "active": st.booleans(),
             "informs_decision": st.sampled_from(["", " ", "Launch go/no-go"]),
             "surfaces_blocker": st.sampled_from(["", "Eval capacity"]),
-            "held": st.lists(occurrences, max_size=7).map(tuple),
+            "held": st.lists(occurrences, min_size=3, max_size=7).map(tuple),
         }
     ),
     RitualFact,
