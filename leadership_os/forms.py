@@ -11,10 +11,14 @@ MAX_SNOOZE_DAYS = 90
 class SnoozeForm(forms.Form):
     item = forms.CharField(widget=forms.HiddenInput)
     until = forms.DateField(
-        label="Hide until", widget=forms.DateInput(attrs={"type": "date"}), help_text="It comes back on this day."
+        label="Hide until",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="It comes back on this day.",
     )
     note = forms.CharField(
-        label="Why", max_length=500, widget=forms.TextInput(attrs={"placeholder": "e.g. Legal review booked for Thursday"})
+        label="Why",
+        max_length=500,
+        widget=forms.TextInput(attrs={"placeholder": "e.g. Legal review booked for Thursday"}),
     )
 
     def clean_until(self) -> dt.date:
@@ -23,7 +27,9 @@ class SnoozeForm(forms.Form):
         if until <= today:
             raise forms.ValidationError("Choose a day after today.")
         if until > today + dt.timedelta(days=MAX_SNOOZE_DAYS):
-            raise forms.ValidationError(f"Snooze for {MAX_SNOOZE_DAYS} days at most; the radar is for what is live.")
+            raise forms.ValidationError(
+                f"Snooze for {MAX_SNOOZE_DAYS} days at most; the radar is for what is live."
+            )
         return until
 
 

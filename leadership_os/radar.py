@@ -9,11 +9,11 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from leadership_os.engine import EngineResult, OrgSnapshot, QueueItem, RadarItem, Thresholds, evaluate
+from leadership_os.engine_adapter import configured_thresholds, org_snapshot
 from leadership_os.models import Snooze, Surface
 
 # Facts that grow by themselves every day; a snooze survives them, not a change of anything else.
@@ -21,13 +21,7 @@ _MOVING_FACTS = ("days", "window_start", "window_end")
 
 
 def thresholds() -> Thresholds:
-    return Thresholds.from_settings(settings.LEADERSHIP_OS_RULES)
-
-
-def read_snapshot() -> OrgSnapshot:
-    from leadership_os.engine_adapter import read_snapshot as read
-
-    return read()
+    return configured_thresholds()
 
 
 @dataclass
@@ -63,7 +57,7 @@ def item_id(item: RadarItem) -> str:
 
 def evaluate_today(as_of: dt.date | None = None) -> Evaluation:
     as_of = as_of or timezone.localdate()
-    snapshot = read_snapshot()
+    snapshot = org_snapshot()
     result = evaluate(snapshot, as_of, thresholds())
     snoozes = {
         (s.rule, s.subject_type, s.subject_key): s
@@ -96,7 +90,9 @@ def subject_links(evaluation: Evaluation, items: list[RadarItem]) -> dict[str, s
     for item in items:
         wanted.setdefault(item.subject.type, set()).add(item.subject.key)
     ritual_ids = (
-        dict(Ritual.objects.filter(key__in=wanted["ritual"]).values_list("key", "id")) if "ritual" in wanted else {}
+        dict(Ritual.objects.filter(key__in=wanted["ritual"]).values_list("key", "id"))
+        if "ritual" in wanted
+        else {}
     )
     engagement_ids = (
         dict(Engagement.objects.filter(key__in=wanted["engagement"]).values_list("key", "id"))
@@ -123,7 +119,9 @@ def subject_links(evaluation: Evaluation, items: list[RadarItem]) -> dict[str, s
             url = f"/context/signals/?tag={key}"
         elif kind == "ritual":
             ident = ritual_ids.get(key)
-            url = _path("rhythms:ritual_detail", [ident], f"/rhythms/{ident}/") if ident else "/rhythms/audit/"
+            url = (
+                _path("rhythms:ritual_detail", [ident], f"/rhythms/{ident}/") if ident else "/rhythms/audit/"
+            )
         else:
             ident = engagement_ids.get(key)
             url = _path("briefs:brief_detail", [ident], f"/briefs/{ident}/") if ident else "/briefs/"
@@ -134,7 +132,12 @@ def subject_links(evaluation: Evaluation, items: list[RadarItem]) -> dict[str, s
 def queue_rows(items: list[QueueItem]) -> list[dict[str, Any]]:
     """Queue items ready for the templates: the item and its decision's page."""
     return [
-        {"item": item, "url": _path("decisions:decision_detail", [item.decision.key], f"/decisions/{item.decision.key}/")}
+        {
+            "item": item,
+            "url": _path(
+                "decisions:decision_detail", [item.decision.key], f"/decisions/{item.decision.key}/"
+            ),
+        }
         for item in items
     ]
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-SIZE = 440
-CENTRE = SIZE / 2
-RADIUS = 190
+WIDTH = 640
+HEIGHT = 440
+CENTRE_X = WIDTH / 2
+CENTRE_Y = HEIGHT / 2
+RADIUS = 180
 RINGS = (("high", 0.0, 1 / 3), ("medium", 1 / 3, 2 / 3), ("low", 2 / 3, 1.0))
 
 
@@ -19,6 +21,19 @@ class Mark:
     href: str
     label: str
     severity: str
+
+    @property
+    def points(self) -> str:
+        """A triangle around the point (high severity is drawn as a triangle, as on the badges)."""
+        return f"{self.x:.1f},{self.y - 7:.1f} {self.x + 6.5:.1f},{self.y + 5:.1f} {self.x - 6.5:.1f},{self.y + 5:.1f}"
+
+    @property
+    def square_x(self) -> float:
+        return round(self.x - 5, 1)
+
+    @property
+    def square_y(self) -> float:
+        return round(self.y - 5, 1)
 
 
 @dataclass(frozen=True)
@@ -44,8 +59,10 @@ class Ring:
 
 @dataclass(frozen=True)
 class Chart:
-    size: int
-    centre: float
+    width: int
+    height: int
+    centre_x: float
+    centre_y: float
     rings: list[Ring]
     lines: list[SectorLine]
     labels: list[SectorLabel]
@@ -53,7 +70,7 @@ class Chart:
 
 
 def _point(angle: float, radius: float) -> tuple[float, float]:
-    return round(CENTRE + radius * math.sin(angle), 1), round(CENTRE - radius * math.cos(angle), 1)
+    return round(CENTRE_X + radius * math.sin(angle), 1), round(CENTRE_Y - radius * math.cos(angle), 1)
 
 
 def build_chart(entries: list[tuple[str, str, str, str]], sectors: list[str]) -> Chart:
@@ -62,7 +79,7 @@ def build_chart(entries: list[tuple[str, str, str, str]], sectors: list[str]) ->
     count = max(len(sectors), 1)
     width = 2 * math.pi / count
     rings = [
-        Ring(r=round(RADIUS * outer, 1), severity=name, label_y=round(CENTRE - RADIUS * outer + 13, 1))
+        Ring(r=round(RADIUS * outer, 1), severity=name, label_y=round(CENTRE_Y - RADIUS * outer + 13, 1))
         for name, _inner, outer in RINGS
     ]
     lines = [SectorLine(*_point(index * width, RADIUS)) for index in range(count)] if count > 1 else []
@@ -89,4 +106,13 @@ def build_chart(entries: list[tuple[str, str, str, str]], sectors: list[str]) ->
             band = inner + (outer - inner) * ((row + 1) / (rows + 1))
             x, y = _point(angle, RADIUS * max(band, 0.08))
             marks.append(Mark(x=x, y=y, href=href, label=label, severity=severity))
-    return Chart(size=SIZE, centre=CENTRE, rings=rings, lines=lines, labels=labels, marks=marks)
+    return Chart(
+        width=WIDTH,
+        height=HEIGHT,
+        centre_x=CENTRE_X,
+        centre_y=CENTRE_Y,
+        rings=rings,
+        lines=lines,
+        labels=labels,
+        marks=marks,
+    )

@@ -19,10 +19,17 @@ from leadership_os.access import Perm, forbidden, require
 from leadership_os.engine import RULES, describe_rules
 from leadership_os.forms import RadarFilterForm, SnoozeForm
 from leadership_os.htmx import is_fragment_request, render_page
-from leadership_os.models import Person, Snooze
+from leadership_os.models import Snooze
 from leadership_os.radar_chart import build_chart
 
-DASHBOARD_PANELS = ("dash-engagements", "dash-radar", "dash-queue", "dash-slipped", "dash-decided", "dash-rituals")
+DASHBOARD_PANELS = (
+    "dash-engagements",
+    "dash-radar",
+    "dash-queue",
+    "dash-slipped",
+    "dash-decided",
+    "dash-rituals",
+)
 RITUAL_RULES = ("ritual-without-purpose", "ritual-theater")
 
 
@@ -55,7 +62,9 @@ def _engagements_soon(evaluation: radar_queries.Evaluation) -> list[dict[str, An
     end = start + dt.timedelta(days=2)
     facts = {e.key: e for e in evaluation.snapshot.engagements}
     rows = []
-    for engagement in Engagement.objects.filter(starts_at__gte=start, starts_at__lt=end).select_related("surface"):
+    for engagement in Engagement.objects.filter(starts_at__gte=start, starts_at__lt=end).select_related(
+        "surface"
+    ):
         fact = facts.get(engagement.key)
         missing: list[str] = []
         brief = fact.brief if fact else None
@@ -66,14 +75,16 @@ def _engagements_soon(evaluation: radar_queries.Evaluation) -> list[dict[str, An
                 missing.append("no objective")
             if not brief.has_one_thing:
                 missing.append("no “one thing”")
-            missing.extend(f"{name}’s stance unknown" for name in brief.unknown_stance)
+            missing.extend(f"stance of {name} unknown" for name in brief.unknown_stance)
         local = timezone.localtime(engagement.starts_at)
         rows.append(
             {
                 "engagement": engagement,
                 "day": "Today" if local.date() == today else "Tomorrow",
                 "missing": missing,
-                "url": radar_queries._path("briefs:brief_detail", [engagement.pk], f"/briefs/{engagement.pk}/"),
+                "url": radar_queries._path(
+                    "briefs:brief_detail", [engagement.pk], f"/briefs/{engagement.pk}/"
+                ),
             }
         )
     return rows
@@ -89,11 +100,21 @@ def _recent_decisions(today: dt.date) -> list[Any]:
     )
 
 
+def _org_has_artifacts() -> bool:
+    from briefs.models import Engagement
+    from context_repo.models import ContextEntry
+    from decisions.models import Decision
+    from rhythms.models import Ritual
+    from workstreams.models import Workstream
+
+    return any(model.objects.exists() for model in (Workstream, Decision, Engagement, Ritual, ContextEntry))
+
+
 @require_GET
 @require(Perm.READ)
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The VP's morning: one screen, each panel an htmx region that can refresh on its own."""
-    if not Person.objects.exists():
+    if not _org_has_artifacts():
         return render(request, "leadership_os/dashboard.html", {"empty": True})
     evaluation = radar_queries.evaluate_today()
     visible = evaluation.visible
@@ -170,7 +191,9 @@ def _radar_context(request: HttpRequest, evaluation: radar_queries.Evaluation) -
 @require(Perm.READ)
 def radar(request: HttpRequest) -> HttpResponse:
     evaluation = radar_queries.evaluate_today()
-    return render_page(request, "leadership_os/radar.html", _radar_context(request, evaluation), partial="radar-results")
+    return render_page(
+        request, "leadership_os/radar.html", _radar_context(request, evaluation), partial="radar-results"
+    )
 
 
 @require_POST
@@ -185,8 +208,12 @@ def radar_snooze(request: HttpRequest) -> HttpResponse:
         row = radar_queries.rows(evaluation, [item])[0]
         if is_fragment_request(request):
             return render(request, "leadership_os/radar.html#radar-snooze", {"row": row, "snooze_form": form})
-        return render(request, "leadership_os/snooze_page.html", {"row": row, "snooze_form": form, "can_snooze": True})
-    services.radar_snooze(item=item, until=form.cleaned_data["until"], note=form.cleaned_data["note"], by=request.user)
+        return render(
+            request, "leadership_os/snooze_page.html", {"row": row, "snooze_form": form, "can_snooze": True}
+        )
+    services.radar_snooze(
+        item=item, until=form.cleaned_data["until"], note=form.cleaned_data["note"], by=request.user
+    )
     messages.success(request, f"{item.subject.key} is snoozed until {form.cleaned_data['until']:%-d %b}.")
     target = request.POST.get("next") or "/radar/"
     if not target.startswith("/") or target.startswith("//"):
