@@ -178,20 +178,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
-# Rules engine thresholds (RULES.md), overridable from the environment and validated at start-up
-# by leadership_os.apps.
+# Rules engine thresholds (RULES.md): the engine's defaults, overridden by RULES_<NAME> environment
+# variables (e.g. RULES_STALE_DAYS=10), validated at start-up by leadership_os.checks.
 LEADERSHIP_OS_RULES = {
-    name: os.environ.get(f"RULES_{name}", default)
-    for name, default in {
-        "BLOCKED_ESCALATE_DAYS": 3,
-        "ESCALATION_STALL_DAYS": 5,
-        "STALE_DAYS": 7,
-        "STALE_HIGH_DAYS": 14,
-        "PREP_WINDOW_DAYS": 2,
-        "SLIP_HIGH_DAYS": 7,
-        "SIGNAL_CLUSTER_MIN": 3,
-        "SIGNAL_WINDOW_DAYS": 14,
-        "THEATER_WINDOW": 4,
-        "QUEUE_SOON_DAYS": 7,
-    }.items()
+    name.removeprefix("RULES_"): value for name, value in os.environ.items() if name.startswith("RULES_")
 }

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -7,11 +8,29 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
-from leadership_os.access import Perm, require
-from leadership_os.models import Person, Surface
+from leadership_os import radar as radar_queries
+from leadership_os import services, snapshot
+from leadership_os.access import Perm, forbidden, require
+from leadership_os.engine import RULES, describe_rules
+from leadership_os.forms import RadarFilterForm, SnoozeForm
+from leadership_os.htmx import is_fragment_request, render_page
+from leadership_os.models import Snooze
+from leadership_os.radar_chart import build_chart
+
+DASHBOARD_PANELS = (
+    "dash-engagements",
+    "dash-radar",
+    "dash-queue",
+    "dash-slipped",
+    "dash-decided",
+    "dash-rituals",
+)
+RITUAL_RULES = ("ritual-without-purpose", "ritual-theater")
 
 
 @login_not_required
@@ -33,14 +52,232 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("login")
 
 
+def _engagements_soon(evaluation: radar_queries.Evaluation) -> list[dict[str, Any]]:
+    """Today's and tomorrow's engagements with their brief's readiness, as the brief-not-ready rule sees it."""
+    from briefs.models import Engagement
+
+    today = evaluation.as_of
+    zone = timezone.get_current_timezone()
+    start = dt.datetime.combine(today, dt.time.min, tzinfo=zone)
+    end = start + dt.timedelta(days=2)
+    facts = {e.key: e for e in evaluation.snapshot.engagements}
+    rows = []
+    for engagement in Engagement.objects.filter(starts_at__gte=start, starts_at__lt=end).select_related(
+        "surface"
+    ):
+        fact = facts.get(engagement.key)
+        missing: list[str] = []
+        brief = fact.brief if fact else None
+        if brief is None:
+            missing.append("no brief yet")
+        else:
+            if not brief.has_objective:
+                missing.append("no objective")
+            if not brief.has_one_thing:
+                missing.append("no “one thing”")
+            missing.extend(f"stance of {name} unknown" for name in brief.unknown_stance)
+        local = timezone.localtime(engagement.starts_at)
+        rows.append(
+            {
+                "engagement": engagement,
+                "day": "Today" if local.date() == today else "Tomorrow",
+                "missing": missing,
+                "url": radar_queries._path(
+                    "briefs:brief_detail", [engagement.pk], f"/briefs/{engagement.pk}/"
+                ),
+            }
+        )
+    return rows
+
+
+def _recent_decisions(today: dt.date) -> list[Any]:
+    from decisions.models import Decision
+
+    return list(
+        Decision.objects.filter(status=Decision.Status.DECIDED, decided_on__gte=today - dt.timedelta(days=6))
+        .select_related("decider", "surface")
+        .order_by("-decided_on", "-number")[:10]
+    )
+
+
+def _org_has_artifacts() -> bool:
+    from briefs.models import Engagement
+    from context_repo.models import ContextEntry
+    from decisions.models import Decision
+    from rhythms.models import Ritual
+    from workstreams.models import Workstream
+
+    return any(model.objects.exists() for model in (Workstream, Decision, Engagement, Ritual, ContextEntry))
+
+
 @require_GET
 @require(Perm.READ)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    context: dict[str, Any] = {
-        "people_count": Person.objects.count(),
-        "surfaces": list(Surface.objects.all()),
+    """The VP's morning: one screen, each panel an htmx region that can refresh on its own."""
+    if not _org_has_artifacts():
+        return render(request, "leadership_os/dashboard.html", {"empty": True})
+    evaluation = radar_queries.evaluate_today()
+    visible = evaluation.visible
+    radar_top = visible[:8]
+    slipped = sorted(
+        (i for i in visible if i.rule == "slipped-commitment"),
+        key=lambda i: (-int(i.facts.get("days_late", 0)), i.subject.key),
+    )[:8]
+    rituals = [i for i in visible if i.rule in RITUAL_RULES]
+    queue_top = list(evaluation.result.queue[:6])
+    context = {
+        "evaluation": evaluation,
+        "today": evaluation.as_of,
+        "engagements": _engagements_soon(evaluation),
+        "radar_top": radar_queries.rows(evaluation, radar_top),
+        "radar_total": len(visible),
+        "snoozed_count": len(evaluation.snoozed),
+        "severity_counts": {s: sum(1 for i in visible if i.severity == s) for s in ("high", "medium", "low")},
+        "queue_top": radar_queries.queue_rows(queue_top),
+        "queue_total": len(evaluation.result.queue),
+        "slipped": radar_queries.rows(evaluation, slipped),
+        "slipped_total": sum(1 for i in visible if i.rule == "slipped-commitment"),
+        "recent_decisions": _recent_decisions(evaluation.as_of),
+        "rituals": radar_queries.rows(evaluation, rituals),
+        "can_snooze": request.user.has_perm(Perm.SNOOZE),
     }
-    return render(request, "leadership_os/dashboard.html", context)
+    panel = request.GET.get("panel")
+    return render_page(
+        request, "leadership_os/dashboard.html", context, partial=panel if panel in DASHBOARD_PANELS else None
+    )
+
+
+def _radar_context(request: HttpRequest, evaluation: radar_queries.Evaluation) -> dict[str, Any]:
+    form = RadarFilterForm(request.GET or None, rules=[r.id for r in RULES], surfaces=evaluation.surfaces)
+    items = evaluation.visible
+    filters = form.cleaned_data if form.is_valid() else {}
+    if filters.get("rule"):
+        items = [i for i in items if i.rule == filters["rule"]]
+    if filters.get("surface"):
+        wanted = None if filters["surface"] == "none" else filters["surface"]
+        items = [i for i in items if i.surface == wanted]
+    if filters.get("type"):
+        items = [i for i in items if i.subject.type == filters["type"]]
+    snoozed_rows = radar_queries.rows(evaluation, [item for item, _ in evaluation.snoozed])
+    for row, (_, snooze) in zip(snoozed_rows, evaluation.snoozed, strict=True):
+        row["snooze"] = snooze
+    sectors = sorted({evaluation.surface_name(i.surface) for i in evaluation.visible}) or ["No surface"]
+    chart = build_chart(
+        [
+            (
+                evaluation.surface_name(i.surface),
+                i.severity,
+                f"#{radar_queries.item_id(i)}",
+                f"{i.severity.capitalize()}: {i.subject.key} {i.subject.title} ({i.rule})",
+            )
+            for i in items
+        ],
+        sectors,
+    )
+    return {
+        "evaluation": evaluation,
+        "rows": radar_queries.rows(evaluation, items),
+        "snoozed_rows": snoozed_rows,
+        "form": form,
+        "filtered": bool(filters and any(filters.values())),
+        "chart": chart,
+        "can_snooze": request.user.has_perm(Perm.SNOOZE),
+        "snooze_form": SnoozeForm(initial={"until": evaluation.as_of + dt.timedelta(days=3)}),
+        "severity_counts": {s: sum(1 for i in items if i.severity == s) for s in ("high", "medium", "low")},
+    }
+
+
+@require_GET
+@require(Perm.READ)
+def radar(request: HttpRequest) -> HttpResponse:
+    evaluation = radar_queries.evaluate_today()
+    return render_page(
+        request, "leadership_os/radar.html", _radar_context(request, evaluation), partial="radar-results"
+    )
+
+
+@require_POST
+@require(Perm.SNOOZE, "Only the principal and the chief of staff snooze radar items.")
+def radar_snooze(request: HttpRequest) -> HttpResponse:
+    evaluation = radar_queries.evaluate_today()
+    form = SnoozeForm(request.POST)
+    item = radar_queries.find_item(evaluation, request.POST.get("item", ""))
+    if item is None:
+        return forbidden(request, "That item is no longer on the radar; nothing was snoozed.", status=409)
+    if not form.is_valid():
+        row = radar_queries.rows(evaluation, [item])[0]
+        if is_fragment_request(request):
+            return render(request, "leadership_os/radar.html#radar-snooze", {"row": row, "snooze_form": form})
+        return render(
+            request, "leadership_os/snooze_page.html", {"row": row, "snooze_form": form, "can_snooze": True}
+        )
+    services.radar_snooze(
+        item=item, until=form.cleaned_data["until"], note=form.cleaned_data["note"], by=request.user
+    )
+    messages.success(request, f"{item.subject.key} is snoozed until {form.cleaned_data['until']:%-d %b}.")
+    target = request.POST.get("next") or "/radar/"
+    if not target.startswith("/") or target.startswith("//"):
+        target = "/radar/"
+    if is_fragment_request(request):
+        return HttpResponseClientRedirect(target)
+    return redirect(target)
+
+
+@require_POST
+@require(Perm.SNOOZE, "Only the principal and the chief of staff bring snoozed items back.")
+def radar_unsnooze(request: HttpRequest, snooze_id: int) -> HttpResponse:
+    snooze = get_object_or_404(Snooze, pk=snooze_id, cancelled_at__isnull=True)
+    services.radar_unsnooze(snooze=snooze, by=request.user)
+    messages.success(request, f"{snooze.subject_key} is back on the radar.")
+    return redirect("radar")
+
+
+@require_GET
+@require(Perm.READ)
+def queue(request: HttpRequest) -> HttpResponse:
+    evaluation = radar_queries.evaluate_today()
+    items = list(evaluation.result.queue)
+    bucket = request.GET.get("bucket", "")
+    if bucket:
+        items = [i for i in items if i.bucket == bucket]
+    context = {
+        "evaluation": evaluation,
+        "rows": radar_queries.queue_rows(items),
+        "bucket": bucket,
+        "can_record_outcome": request.user.has_perm(Perm.RECORD_OUTCOME),
+        "bucket_counts": {
+            b: sum(1 for i in evaluation.result.queue if i.bucket == b)
+            for b in ("overdue", "blocking", "due-soon", "review", "open")
+        },
+    }
+    return render_page(request, "leadership_os/queue.html", context, partial="queue-list")
+
+
+@require_GET
+@require(Perm.READ)
+def rules(request: HttpRequest) -> HttpResponse:
+    thresholds = radar_queries.thresholds()
+    return render(
+        request,
+        "leadership_os/rules.html",
+        {"rules": describe_rules(thresholds), "thresholds": thresholds.as_settings()},
+    )
+
+
+@require_POST
+@require(Perm.LOAD_SAMPLE, "Only staff load the sample organization.")
+def load_sample(request: HttpRequest) -> HttpResponse:
+    """Load (or reload) the sample org: the same validation and all-or-nothing write as the command."""
+    try:
+        document = snapshot.read_path(snapshot.DEFAULT_SAMPLE)
+        counts = snapshot.load(document, replace=True)
+    except snapshot.SnapshotError as error:
+        lines = error.problems.lines()
+        messages.error(request, f"The sample org was refused; nothing changed. {'; '.join(lines[:10])}")
+        return redirect("dashboard")
+    summary = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in counts.items())
+    messages.success(request, f"The sample organization is loaded: {summary}.")
+    return redirect("dashboard")
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

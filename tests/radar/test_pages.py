@@ -1,0 +1,263 @@
+"""The radar, the queue, the rules page, snoozing and the dashboard."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from leadership_os import radar as radar_queries
+from leadership_os.models import Snooze
+from tests.radar.orgs import build_org, days
+
+pytestmark = pytest.mark.django_db
+
+BLOCKED_ITEM = "blocked-not-escalated__workstream__{key}"
+
+
+def test_the_radar_lists_each_item_with_its_rule_and_explanation(client_as) -> None:
+    org = build_org()
+    content = client_as("viewer").get("/radar/").content.decode()
+    key = org["blocked"].key
+    assert f'id="{BLOCKED_ITEM.format(key=key)}"' in content
+    assert "Blocked 5 days on &#x27;legal review of data terms&#x27;" in content
+    assert 'href="/rules/#rule-blocked-not-escalated"' in content
+    assert f'href="/workstreams/{key}/"' in content
+    assert "<svg" in content and 'aria-label="High:' in content
+
+
+def test_the_radar_filters_by_rule_and_returns_only_the_results_region_to_htmx(client_as) -> None:
+    build_org()
+    client = client_as("viewer")
+    response = client.get("/radar/?rule=slipped-commitment", headers={"HX-Request": "true"})
+    content = response.content.decode()
+    assert content.lstrip().startswith('<div id="radar-results"')
+    assert "slipped-commitment__commitment__" in content
+    assert "blocked-not-escalated__" not in content
+    assert "<html" not in content
+    full = client.get("/radar/?rule=slipped-commitment").content.decode()
+    assert "<html" in full and "Clear filters" in full
+
+
+@pytest.mark.parametrize("role", ["principal", "chief_of_staff"])
+def test_principal_and_chief_of_staff_snooze_an_item_and_it_leaves_the_radar(client_as, role) -> None:
+    org = build_org()
+    ident = BLOCKED_ITEM.format(key=org["blocked"].key)
+    client = client_as(role)
+    response = client.post(
+        "/radar/snooze/", {"item": ident, "until": days(3).isoformat(), "note": "Legal call Thu"}
+    )
+    assert response.status_code == 302
+    snooze = Snooze.objects.get()
+    assert (snooze.rule, snooze.subject_key, snooze.note) == (
+        "blocked-not-escalated",
+        org["blocked"].key,
+        "Legal call Thu",
+    )
+    radar_page = client.get("/radar/").content.decode()
+    assert f'id="{ident}"' not in radar_page
+    assert "Snoozed (1)" in radar_page and "Legal call Thu" in radar_page
+    assert f'id="{ident}"' not in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("role", ["contributor", "viewer", "staff"])
+def test_other_roles_cannot_snooze(client_as, role) -> None:
+    org = build_org()
+    ident = BLOCKED_ITEM.format(key=org["blocked"].key)
+    response = client_as(role).post(
+        "/radar/snooze/", {"item": ident, "until": days(3).isoformat(), "note": "x"}
+    )
+    assert response.status_code == 403
+    assert not Snooze.objects.exists()
+
+
+def test_a_snooze_without_a_reason_or_in_the_past_is_refused_in_place(client_as) -> None:
+    org = build_org()
+    ident = BLOCKED_ITEM.format(key=org["blocked"].key)
+    response = client_as("principal").post(
+        "/radar/snooze/",
+        {"item": ident, "until": days(-1).isoformat(), "note": ""},
+        headers={"HX-Request": "true"},
+    )
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert content.lstrip().startswith(f'<div id="snooze-{ident}"')
+    assert "Choose a day after today." in content
+    assert "This field is required." in content
+    assert not Snooze.objects.exists()
+
+
+def test_snoozing_an_item_no_longer_on_the_radar_is_refused(client_as) -> None:
+    build_org()
+    response = client_as("principal").post(
+        "/radar/snooze/",
+        {"item": "stale-update__workstream__WS-999", "until": days(2).isoformat(), "note": "x"},
+    )
+    assert response.status_code == 409
+    assert b"no longer on the radar" in response.content
+
+
+def test_a_snoozed_item_comes_back_when_its_date_arrives(principal) -> None:
+    org = build_org()
+    evaluation = radar_queries.evaluate_today()
+    item = radar_queries.find_item(evaluation, BLOCKED_ITEM.format(key=org["blocked"].key))
+    from leadership_os.services import radar_snooze
+
+    radar_snooze(item=item, until=days(2), note="Waiting for counsel", by=principal)
+    assert item not in radar_queries.evaluate_today().visible
+    still_hidden = radar_queries.evaluate_today(days(1))
+    assert [i.subject.key for i, _ in still_hidden.snoozed] == [item.subject.key]
+    later = radar_queries.evaluate_today(days(2))
+    assert any(i.rule == item.rule and i.subject.key == item.subject.key for i in later.visible)
+
+
+def test_a_snoozed_item_comes_back_when_its_facts_change(principal) -> None:
+    org = build_org()
+    evaluation = radar_queries.evaluate_today()
+    item = radar_queries.find_item(evaluation, BLOCKED_ITEM.format(key=org["blocked"].key))
+    from leadership_os.services import radar_snooze
+
+    radar_snooze(item=item, until=days(5), note="Waiting for counsel", by=principal)
+    tomorrow = radar_queries.evaluate_today(days(1))
+    assert not any(i.rule == item.rule and i.subject.key == item.subject.key for i in tomorrow.visible), (
+        "a day older is not a change of facts"
+    )
+    workstream = org["blocked"]
+    workstream.escalation = "none"
+    workstream.save()
+    again = radar_queries.evaluate_today()
+    assert any(i.rule == item.rule and i.subject.key == item.subject.key for i in again.visible)
+
+
+def test_bringing_a_snoozed_item_back(client_as, principal) -> None:
+    org = build_org()
+    ident = BLOCKED_ITEM.format(key=org["blocked"].key)
+    client = client_as("principal")
+    client.post("/radar/snooze/", {"item": ident, "until": days(3).isoformat(), "note": "later"})
+    snooze = Snooze.objects.get()
+    assert client_as("viewer").post(f"/radar/snooze/{snooze.pk}/cancel/").status_code == 403
+    assert client.post(f"/radar/snooze/{snooze.pk}/cancel/").status_code == 302
+    assert f'id="{ident}"' in client.get("/radar/").content.decode()
+
+
+def test_the_queue_ranks_decisions_with_their_bucket_and_why(client_as) -> None:
+    org = build_org()
+    content = client_as("viewer").get("/queue/").content.decode()
+    key = org["decision"].key
+    assert f'id="queue-{key}"' in content
+    assert "Overdue" in content
+    assert "Record outcome" not in content
+    principal_view = client_as("principal").get("/queue/").content.decode()
+    assert "Record outcome" in principal_view
+
+
+def test_the_queue_filters_by_bucket_for_htmx(client_as) -> None:
+    build_org()
+    response = client_as("viewer").get("/queue/?bucket=review", headers={"HX-Request": "true"})
+    content = response.content.decode()
+    assert content.lstrip().startswith('<div id="queue-list"')
+    assert "Nothing in this bucket" in content
+
+
+def test_the_rules_page_lists_every_rule_with_its_current_thresholds(client_as, settings) -> None:
+    settings.LEADERSHIP_OS_RULES = {**settings.LEADERSHIP_OS_RULES, "STALE_DAYS": "10"}
+    content = client_as("viewer").get("/rules/").content.decode()
+    from leadership_os.engine import RULES
+
+    for rule in RULES:
+        assert f'id="rule-{rule.id}"' in content
+    assert "last update is 10 days old or more" in content
+    assert "RULES_STALE_DAYS" in content
+
+
+def test_the_dashboard_on_an_empty_database_says_how_to_load_the_sample_org(client_as) -> None:
+    content = client_as("viewer").get("/").content.decode()
+    assert "No organization loaded yet" in content
+    assert "python manage.py load_sample" in content
+    assert "Load the sample organization</button>" not in content
+    assert "Load the sample organization</button>" in client_as("staff").get("/").content.decode()
+
+
+def test_the_dashboard_shows_every_panel_with_links_to_records(client_as) -> None:
+    org = build_org()
+    content = client_as("principal").get("/").content.decode()
+    for panel in (
+        "dash-engagements",
+        "dash-radar",
+        "dash-queue",
+        "dash-slipped",
+        "dash-decided",
+        "dash-rituals",
+    ):
+        assert f'id="{panel}"' in content
+    assert f'href="/workstreams/{org["blocked"].key}/"' in content
+    assert f'href="/decisions/{org["decision"].key}/"' in content
+    assert "Brief not ready" in content and "no brief yet" in content
+    assert org["ritual"].name in content
+
+
+@pytest.mark.parametrize(
+    "panel", ["dash-engagements", "dash-radar", "dash-queue", "dash-slipped", "dash-decided", "dash-rituals"]
+)
+def test_each_dashboard_panel_refreshes_on_its_own(client_as, panel) -> None:
+    build_org()
+    response = client_as("viewer").get(f"/?panel={panel}", headers={"HX-Request": "true"})
+    content = response.content.decode().lstrip()
+    assert content.startswith(f'<section id="{panel}"')
+    assert "<html" not in content
+
+
+def test_staff_load_the_sample_org_from_the_dashboard(client_as) -> None:
+    from leadership_os.models import Person
+
+    assert client_as("viewer").post("/sample/load/").status_code == 403
+    response = client_as("staff").post("/sample/load/")
+    assert response.status_code == 302
+    assert Person.objects.filter(key="maya-okafor").exists()
+
+
+@pytest.mark.parametrize("path", ["/", "/radar/", "/queue/"])
+def test_pages_make_the_same_number_of_queries_for_a_small_and_a_ten_times_larger_org(
+    client_as, path
+) -> None:
+    client = client_as("principal")
+    build_org(scale=2)
+    client.get(path)
+    with CaptureQueriesContext(connection) as small:
+        client.get(path)
+    build_org_more = build_org  # same shape, ten times the records
+    from leadership_os.models import Person
+
+    Person.objects.filter(key__startswith="owner-").delete()
+    from briefs.models import Engagement
+    from decisions.models import Decision
+    from rhythms.models import Ritual
+    from workstreams.models import Commitment, Workstream
+
+    for model in (Commitment, Workstream, Decision, Ritual, Engagement):
+        model.objects.all().delete()
+    build_org_more(scale=20)
+    with CaptureQueriesContext(connection) as large:
+        client.get(path)
+    assert len(large) == len(small), [q["sql"][:120] for q in large.captured_queries]
+
+
+@pytest.mark.parametrize(
+    ("path", "anonymous", "everyone"),
+    [("/radar/", 302, 200), ("/queue/", 302, 200), ("/rules/", 302, 200)],
+)
+@pytest.mark.parametrize(
+    "role", [None, "principal", "chief_of_staff", "contributor", "viewer", "staff", "no_role_user"]
+)
+def test_role_matrix_of_the_radar_pages(client_as, path, anonymous, everyone, role) -> None:
+    response = client_as(role).get(path)
+    expected = anonymous if role is None else (403 if role == "no_role_user" else everyone)
+    assert response.status_code == expected
+
+
+def test_thresholds_come_from_settings_and_a_bad_one_is_named(settings) -> None:
+    from django.core.checks import run_checks
+
+    settings.LEADERSHIP_OS_RULES = {**settings.LEADERSHIP_OS_RULES, "STALE_DAYS": "soon"}
+    errors = [e for e in run_checks() if e.id == "leadership_os.E001"]
+    assert errors and "RULES_STALE_DAYS" in errors[0].msg
