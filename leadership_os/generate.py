@@ -139,23 +139,25 @@ def clear_org_fast() -> None:
 
 @contextmanager
 def _fast_sqlite() -> Iterator[None]:
-    """On SQLite, skip fsyncs and grow the page cache for the duration of the load only."""
+    """On SQLite, grow the page cache (and, outside a caller's transaction, skip fsyncs) for the
+    duration of the load only."""
     if connection.vendor != "sqlite":
         yield
         return
+    pragmas = ["cache_size"] if connection.in_atomic_block else ["cache_size", "synchronous"]
+    fast = {"cache_size": -262144, "synchronous": 0}
     with connection.cursor() as cursor:
-        cursor.execute("PRAGMA synchronous")
-        synchronous = cursor.fetchone()[0]
-        cursor.execute("PRAGMA cache_size")
-        cache_size = cursor.fetchone()[0]
-        cursor.execute("PRAGMA synchronous=OFF")
-        cursor.execute("PRAGMA cache_size=-262144")
+        before = {}
+        for name in pragmas:
+            cursor.execute(f"PRAGMA {name}")
+            before[name] = int(cursor.fetchone()[0])
+            cursor.execute(f"PRAGMA {name}={fast[name]}")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA synchronous={int(synchronous)}")
-            cursor.execute(f"PRAGMA cache_size={int(cache_size)}")
+            for name, value in before.items():
+                cursor.execute(f"PRAGMA {name}={value}")
 
 
 def rebuild_search_index() -> str:
@@ -412,9 +414,7 @@ class _Builder:
                     opened_on=opened,
                     decided_on=decided,
                     outcome=f"{options[chosen]}." if chosen is not None else "",
-                    reasoning=rng.choice(words.REASONING).format(
-                        pro=pro, con=con, pro_verb=f"means the {pro}"
-                    )
+                    reasoning=rng.choice(words.REASONING).format(pro=pro, con=con)
                     if chosen is not None
                     else "",
                 )
@@ -536,7 +536,7 @@ class _Builder:
             ws = Workstream(
                 number=number,
                 key=f"WS-{number}",
-                name=words.capitalise(f"{topic.thing} {rng.choice(words.WORK_NOUNS)}")
+                name=words.capitalise(f"{topic.thing.removeprefix('the ')} {rng.choice(words.WORK_NOUNS)}")
                 + (f" for {rng.choice(words.CUSTOMERS)}" if self.chance(0.25) else ""),
                 description=words.sentences(rng, words.CONTEXT_SENTENCES, 1, thing=topic.thing),
                 surface=rng.choice(self.surface_list),

@@ -171,16 +171,16 @@ OPTION_TITLES = [
     "Do nothing and revisit next quarter",
 ]  # fmt: skip
 PROS = [
-    "fastest path to the committed date",
+    "gets us to the committed date fastest",
     "keeps the architecture simple",
-    "the accounts asking for it can start now",
-    "no new headcount needed",
+    "lets the accounts asking for it start now",
+    "needs no new headcount",
     "reuses the audited control set",
     "lowers inference cost per token",
     "keeps us inside the authorization boundary",
     "gives sales a clear story for renewals",
-    "lets research keep the eval bar",
-    "reversible within one release",
+    "keeps the eval bar where research wants it",
+    "is reversible within one release",
 ]  # fmt: skip
 CONS = [
     "adds on-call load to a stretched team",
@@ -188,10 +188,10 @@ CONS = [
     "needs a new legal review of the data terms",
     "raises p95 latency for the largest tenants",
     "creates a second deployment path to maintain",
-    "the accreditation evidence must be redone",
+    "means redoing the accreditation evidence",
     "commits GPU capacity we have not secured",
-    "pricing gets harder to explain",
-    "only two accounts benefit this year",
+    "makes pricing harder to explain",
+    "benefits only two accounts this year",
     "depends on a partner's timeline we do not control",
 ]  # fmt: skip
 REJECTIONS = [
@@ -217,10 +217,10 @@ CONTEXT_SENTENCES = [
     "Finance wants the margin impact of {thing} understood before pricing changes.",
 ]  # fmt: skip
 REASONING = [
-    "The deciding factor was {pro}; the main cost, that it {con}, is acceptable for now.",
-    "We chose the option that {pro_verb}, accepting that it {con}.",
-    "Every stakeholder could live with this, and it {pro_verb}.",
-    "This keeps us honest with customers: it {pro_verb}, and we will revisit if the numbers move.",
+    "It {pro}, and that decided it; that it {con} is acceptable for now.",
+    "We chose the option that {pro}, accepting that it {con}.",
+    "Every stakeholder could live with this, and it {pro}.",
+    "It {pro}; it also {con}, so we will revisit if the numbers move.",
 ]  # fmt: skip
 METRICS = [
     ("p95 inference latency in the EU region", "exceeds 900 ms for two consecutive weeks"),
