@@ -6,7 +6,7 @@ CHROMIUM ?= /usr/bin/chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check bench install install-test chromium clean
+.PHONY: run test lint bench install install-test chromium clean
 
 $(VENV)/.base: pyproject.toml
 	@test -x $(PY) || { interp=$$(scripts/find-python) && echo "Creating $(VENV) with $$interp" && "$$interp" -m venv $(VENV); }
@@ -52,3 +52,6 @@ lint: install-test
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm
+
+bench: install
+	$(PY) bench/run.py

@@ -56,7 +56,9 @@ def targets() -> dict[str, dict[str, dict[str, object]]]:
     from decisions.models import Decision
     from leadership_os.models import Surface
 
-    decision = Decision.objects.filter(status="decided").order_by("number").first() or Decision.objects.first()
+    decision = (
+        Decision.objects.filter(status="decided").order_by("number").first() or Decision.objects.first()
+    )
     engagement = Engagement.objects.order_by("starts_at").last()
     surface = Surface.objects.order_by("key").first()
     word = "residency"
@@ -69,7 +71,9 @@ def targets() -> dict[str, dict[str, dict[str, object]]]:
         "radar": {"path": "/radar/"},
         "queue": {"path": "/queue/"},
         "decision_log": {"path": filtered},
-        "decision": {"path": url("decisions:decision_detail", decision.key, fallback=f"/decisions/{decision.key}/")},
+        "decision": {
+            "path": url("decisions:decision_detail", decision.key, fallback=f"/decisions/{decision.key}/")
+        },
         "status_map": {"path": url("workstreams:workstream_list", fallback="/workstreams/")},
         "brief": {"path": url("briefs:brief_detail", engagement.pk, fallback=f"/briefs/{engagement.pk}/")},
         "calendar_month": {"path": f"{calendar}?view=month"},

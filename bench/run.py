@@ -1,0 +1,199 @@
+"""`make bench`: serve a small and a large org with gunicorn and time every main page, its htmx
+fragments, and the Django admin beside the product on the same database. Prints a table and writes
+bench/results.json. Timings are reported as ratios; nothing here is a pass/fail test."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from http.cookiejar import CookieJar
+from pathlib import Path
+from urllib.parse import urlencode
+from urllib.request import HTTPCookieProcessor, Request, build_opener
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+PY = sys.executable
+SCALES = ("small", "large")
+REPEAT = int(os.environ.get("BENCH_REPEAT", "20"))
+WARMUP = 2
+
+
+def env_for(scale: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(
+        SQLITE_PATH=str(BENCH / f"{scale}.sqlite3"),
+        DEBUG="false",
+        SECRET_KEY="bench-only-" + "k" * 60,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="false",
+        SECURE_COOKIES="false",
+        DJANGO_SETTINGS_MODULE="leadership_os.settings",
+    )
+    return env
+
+
+def manage(scale: str, *args: str) -> None:
+    subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env_for(scale), check=True)
+
+
+def build(scale: str) -> None:
+    database = BENCH / f"{scale}.sqlite3"
+    ready = BENCH / f".{scale}.ready"
+    if database.exists() and ready.exists():
+        print(f"Reusing bench/{scale}.sqlite3 (delete it to rebuild)")
+        return
+    for stale in (database, Path(f"{database}-wal"), Path(f"{database}-shm"), ready):
+        stale.unlink(missing_ok=True)
+    print(f"Building the {scale} org in bench/{scale}.sqlite3")
+    manage(scale, "migrate", "--no-input", "--verbosity", "0")
+    manage(scale, "generate_org", "--scale", scale, "--seed", "1", "--no-progress")
+    ready.touch()
+
+
+def inspect(scale: str) -> dict:
+    out = subprocess.run(
+        [PY, "bench/inspect_db.py"], cwd=ROOT, env=env_for(scale), check=True, capture_output=True, text=True
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Session:
+    def __init__(self, base: str, user: str, password: str):
+        self.base = base
+        self.opener = build_opener(HTTPCookieProcessor(CookieJar()))
+        page = self.opener.open(f"{base}/accounts/login/").read().decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        body = urlencode({"username": user, "password": password, "csrfmiddlewaretoken": token}).encode()
+        request = Request(
+            f"{base}/accounts/login/", data=body, headers={"Referer": f"{base}/accounts/login/"}
+        )
+        landed = self.opener.open(request)
+        if "/accounts/login/" in landed.geturl():
+            raise SystemExit("The bench user could not log in")
+
+    def time(self, path: str, headers: dict[str, str] | None = None) -> list[float]:
+        timings = []
+        for index in range(WARMUP + REPEAT):
+            request = Request(f"{self.base}{path}", headers=headers or {})
+            start = time.perf_counter()
+            with self.opener.open(request) as response:
+                response.read()
+                if response.status != 200:
+                    raise SystemExit(f"{path} answered {response.status}")
+            if index >= WARMUP:
+                timings.append((time.perf_counter() - start) * 1000)
+        return timings
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20, method="inclusive")[18] if len(values) > 1 else values[0]
+
+
+def measure(scale: str, info: dict) -> dict[str, dict[str, float]]:
+    port = free_port()
+    server = subprocess.Popen(
+        [PY, "-m", "gunicorn", "leadership_os.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}",
+         "--log-level", "warning"],
+        cwd=ROOT, env=env_for(scale),
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                build_opener().open(f"{base}/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        session = Session(base, info["user"], info["password"])
+        results: dict[str, dict[str, float]] = {}
+        for group in ("pages", "fragments", "peers"):
+            for name, target in info["targets"][group].items():
+                timings = session.time(target["path"], target.get("headers"))
+                results[f"{group}:{name}"] = {"p50": statistics.median(timings), "p95": p95(timings)}
+                print(
+                    f"  {scale:<5} {group[:-1]:<8} {name:<24} p50 {results[f'{group}:{name}']['p50']:8.1f} ms"
+                )
+        return results
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def main() -> None:
+    subprocess.run([PY, "manage.py", "collectstatic", "--no-input", "--verbosity", "0"], cwd=ROOT,
+                   env=env_for("small"), check=True)  # fmt: skip
+    infos, timings = {}, {}
+    for scale in SCALES:
+        build(scale)
+        infos[scale] = inspect(scale)
+    for scale in SCALES:
+        print(f"Timing the {scale} org ({REPEAT} requests each, after {WARMUP} warm-up)")
+        timings[scale] = measure(scale, infos[scale])
+
+    small, large = timings["small"], timings["large"]
+    pages = {}
+    for name in infos["large"]["targets"]["pages"]:
+        key = f"pages:{name}"
+        pages[name] = {
+            "small_p50_ms": round(small[key]["p50"], 1),
+            "small_p95_ms": round(small[key]["p95"], 1),
+            "large_p50_ms": round(large[key]["p50"], 1),
+            "large_p95_ms": round(large[key]["p95"], 1),
+            "large_over_small": round(large[key]["p50"] / small[key]["p50"], 2),
+            "queries_small": infos["small"]["queries"][name],
+            "queries_large": infos["large"]["queries"][name],
+        }
+    fragments = {
+        name: {
+            "fragment_over_page": round(large[f"fragments:{name}"]["p50"] / large[f"pages:{name}"]["p50"], 2)
+        }
+        for name in infos["large"]["targets"]["fragments"]
+    }
+    peers = {
+        "decision_log_over_admin_changelist": round(
+            large["peers:decision_log_unfiltered"]["p50"] / large["peers:admin_changelist"]["p50"], 2
+        ),
+        "search_over_admin_search": round(
+            large["peers:product_search"]["p50"] / large["peers:admin_search"]["p50"], 2
+        ),
+    }
+    results = {"pages": pages, "fragments": fragments, "peers": peers}
+    (BENCH / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+
+    print()
+    header = f"{'page':<16}{'small p50':>10}{'p95':>8}{'large p50':>11}{'p95':>8}{'large/small':>13}{'queries':>10}"
+    print(header)
+    print("-" * len(header))
+    for name, row in pages.items():
+        flag = "" if row["large_over_small"] <= 1.5 else "  > 1.5"
+        print(
+            f"{name:<16}{row['small_p50_ms']:>10.1f}{row['small_p95_ms']:>8.1f}{row['large_p50_ms']:>11.1f}"
+            f"{row['large_p95_ms']:>8.1f}{row['large_over_small']:>13.2f}"
+            f"{str(row['queries_small']) + '/' + str(row['queries_large']):>10}{flag}"
+        )
+    print()
+    print(f"{'fragment':<16}{'fragment/page':>14}")
+    for name, row in fragments.items():
+        flag = "" if row["fragment_over_page"] <= 0.5 else "  > 0.5"
+        print(f"{name:<16}{row['fragment_over_page']:>14.2f}{flag}")
+    print()
+    print(f"decision log / admin changelist: {peers['decision_log_over_admin_changelist']:.2f} (target <= 1)")
+    print(f"search / admin search:           {peers['search_over_admin_search']:.2f} (target <= 0.2)")
+    print("Written to bench/results.json")
+
+
+if __name__ == "__main__":
+    main()
