@@ -6,4 +6,9 @@ class LeadershipOsConfig(AppConfig):
     verbose_name = "Leadership OS"
 
     def ready(self) -> None:
-        from leadership_os import checks  # noqa: F401  (registers the system checks)
+        from leadership_os import (
+            checks,  # noqa: F401  (registers the system checks)
+            signals,
+        )
+
+        signals.connect()

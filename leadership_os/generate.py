@@ -37,7 +37,7 @@ from context_repo.models import ContextEntry, StartHereStep
 from decisions.models import Decision, DecisionStakeholder, Option, ReopenCondition
 from leadership_os import generate_text as words
 from leadership_os import snapshot
-from leadership_os.models import KeyCounter, Person, Surface, Tag
+from leadership_os.models import KeyCounter, OrgRevision, Person, Surface, Tag
 from rhythms.models import Occurrence, Ritual
 from workstreams.models import Commitment, StatusUpdate, Workstream
 
@@ -204,6 +204,7 @@ def generate_org(
                     on_step(name)
                 step()
                 bar.update(1)
+            OrgRevision.bump()  # bulk writes send no signals
     finally:
         bar.close()
     result = Generated(counts=builder.counts, history_rows=builder.history_rows)

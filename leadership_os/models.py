@@ -176,3 +176,22 @@ class Snooze(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule} {self.subject_key} until {self.until}"
+
+
+class OrgRevision(models.Model):
+    """One row whose number grows with every write to any artifact, so that what is computed from the
+    whole org (the engine's result) can be reused until the org changes, on every app server."""
+
+    number = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Org revision {self.number}"
+
+    @classmethod
+    def current(cls) -> int:
+        return cls.objects.filter(pk=1).values_list("number", flat=True).first() or 0
+
+    @classmethod
+    def bump(cls) -> None:
+        if not cls.objects.filter(pk=1).update(number=F("number") + 1):
+            cls.objects.get_or_create(pk=1, defaults={"number": 1})

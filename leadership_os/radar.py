@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from leadership_os.engine import EngineResult, OrgSnapshot, QueueItem, RadarItem, Thresholds, evaluate
 from leadership_os.engine_adapter import configured_thresholds, org_snapshot
-from leadership_os.models import Snooze, Surface
+from leadership_os.models import OrgRevision, Snooze, Surface
 
 # Facts that grow by themselves every day; a snooze survives them, not a change of anything else.
 _MOVING_FACTS = ("days", "window_start", "window_end")
@@ -55,10 +55,27 @@ def item_id(item: RadarItem) -> str:
     return f"{item.rule}__{item.subject.type}__{item.subject.key}"
 
 
+# The engine's results by (org revision, day, thresholds), reused until the org changes. Each app
+# server keeps its own; the revision is read from the database, so they never serve a stale result.
+_MEMO: dict[tuple[int, dt.date, Thresholds], tuple[OrgSnapshot, EngineResult]] = {}
+_MEMO_SIZE = 4
+
+
+def engine_result(as_of: dt.date) -> tuple[OrgSnapshot, EngineResult]:
+    """Today's snapshot and engine result, computed once per org revision."""
+    limits = thresholds()
+    key = (OrgRevision.current(), as_of, limits)
+    if key not in _MEMO:
+        snapshot = org_snapshot()
+        _MEMO[key] = (snapshot, evaluate(snapshot, as_of, limits))
+        while len(_MEMO) > _MEMO_SIZE:
+            _MEMO.pop(next(iter(_MEMO)))
+    return _MEMO[key]
+
+
 def evaluate_today(as_of: dt.date | None = None) -> Evaluation:
     as_of = as_of or timezone.localdate()
-    snapshot = org_snapshot()
-    result = evaluate(snapshot, as_of, thresholds())
+    snapshot, result = engine_result(as_of)
     snoozes = {
         (s.rule, s.subject_type, s.subject_key): s
         for s in Snooze.objects.filter(until__gt=as_of, cancelled_at__isnull=True).select_related("by")

@@ -397,7 +397,7 @@ def org_is_empty() -> bool:
 
 def clear_org() -> None:
     """Remove every artifact and its history (used by --replace)."""
-    from leadership_os.models import KeyCounter, Tag
+    from leadership_os.models import KeyCounter, OrgRevision, Tag
 
     for section in reversed(sections()):
         for model in reversed(section.models):
@@ -407,10 +407,13 @@ def clear_org() -> None:
                 history.model.objects.all().delete()
     Tag.objects.all().delete()
     KeyCounter.objects.all().delete()
+    OrgRevision.bump()
 
 
 def write(snapshot: Snapshot, *, replace: bool = False) -> dict[str, int]:
     """Write a validated snapshot, all or nothing. Refuses a non-empty org unless `replace`."""
+    from leadership_os.models import OrgRevision
+
     with transaction.atomic():
         if replace:
             clear_org()
@@ -422,6 +425,7 @@ def write(snapshot: Snapshot, *, replace: bool = False) -> dict[str, int]:
         for section in sections():
             if section.write and snapshot.records.get(section.name):
                 section.write(snapshot.records[section.name], context)
+        OrgRevision.bump()  # bulk writes send no signals
     return snapshot.counts()
 
 

@@ -31,7 +31,9 @@ def test_import_refuses_a_bad_file_with_every_problem_by_place_and_changes_nothi
     call_command("load_sample")
     before = Person.objects.count()
     path = tmp_path / "bad.json"
-    path.write_text(json.dumps({"format": snapshot.FORMAT, "people": [{"key": "x"}], "surfaces": [{"name": 7}]}))
+    path.write_text(
+        json.dumps({"format": snapshot.FORMAT, "people": [{"key": "x"}], "surfaces": [{"name": 7}]})
+    )
     with pytest.raises(CommandError) as caught:
         call_command("import_org", str(path), "--replace")
     message = str(caught.value)

@@ -27,7 +27,8 @@ def build_org(scale: int = 1) -> dict[str, object]:
     engagement tomorrow with no brief. Returns the first copy's records."""
     surface, _ = Surface.objects.get_or_create(key="government", defaults={"name": "Government"})
     first: dict[str, object] = {}
-    for copy in range(scale):
+    offset = Person.objects.filter(key__startswith="owner-").count()
+    for copy in range(offset, offset + scale):
         owner = Person.objects.create(key=f"owner-{copy}", name=f"Owner {copy}")
         decision = Decision.objects.create(
             title=f"Pick the accreditation boundary {copy}",
@@ -87,7 +88,7 @@ def build_org(scale: int = 1) -> dict[str, object]:
             Brief.objects.create(
                 engagement=engagement, objective="Agree the pilot scope", one_thing="No data leaves"
             )
-        if copy == 0:
+        if copy == offset:
             first = {
                 "decision": decision,
                 "blocked": blocked,

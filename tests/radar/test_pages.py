@@ -216,30 +216,43 @@ def test_staff_load_the_sample_org_from_the_dashboard(client_as) -> None:
     assert Person.objects.filter(key="maya-okafor").exists()
 
 
+def _queries(client, path: str, *, cold: bool) -> list[str]:
+    if cold:
+        radar_queries._MEMO.clear()
+    else:
+        client.get(path)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return [q["sql"] for q in captured.captured_queries]
+
+
+@pytest.mark.parametrize("cold", [True, False], ids=["engine-computed", "engine-reused"])
 @pytest.mark.parametrize("path", ["/", "/radar/", "/queue/"])
 def test_pages_make_the_same_number_of_queries_for_a_small_and_a_ten_times_larger_org(
-    client_as, path
+    client_as, path, cold
 ) -> None:
     client = client_as("principal")
     build_org(scale=2)
-    client.get(path)
-    with CaptureQueriesContext(connection) as small:
-        client.get(path)
-    build_org_more = build_org  # same shape, ten times the records
-    from leadership_os.models import Person
+    small = _queries(client, path, cold=cold)
+    build_org(scale=20)
+    large = _queries(client, path, cold=cold)
+    assert len(large) == len(small), large
 
-    Person.objects.filter(key__startswith="owner-").delete()
-    from briefs.models import Engagement
-    from decisions.models import Decision
-    from rhythms.models import Ritual
-    from workstreams.models import Commitment, Workstream
 
-    for model in (Commitment, Workstream, Decision, Ritual, Engagement):
-        model.objects.all().delete()
-    build_org_more(scale=20)
-    with CaptureQueriesContext(connection) as large:
-        client.get(path)
-    assert len(large) == len(small), [q["sql"][:120] for q in large.captured_queries]
+def test_the_engine_result_is_reused_until_the_org_changes(client_as) -> None:
+    org = build_org()
+    client = client_as("principal")
+    client.get("/radar/")
+    with CaptureQueriesContext(connection) as reused:
+        client.get("/radar/")
+    workstream = org["blocked"]
+    workstream.escalation = "escalated"
+    workstream.escalated_on = days(0)
+    workstream.save()
+    with CaptureQueriesContext(connection) as recomputed:
+        content = client.get("/radar/").content.decode()
+    assert len(recomputed) > len(reused)
+    assert f'id="{BLOCKED_ITEM.format(key=workstream.key)}"' not in content
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,35 @@
+"""Every write to an artifact bumps the org revision (see OrgRevision)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+ARTIFACT_APPS = ("leadership_os", "decisions", "workstreams", "briefs", "rhythms", "context_repo")
+NOT_ARTIFACTS = {"orgrevision", "snooze", "keycounter", "rolegrant", "feedtoken", "startherread"}
+
+
+def _bump(sender: Any, **kwargs: Any) -> None:
+    from leadership_os.models import OrgRevision
+
+    OrgRevision.bump()
+
+
+def _bump_on_m2m(sender: Any, action: str, **kwargs: Any) -> None:
+    if action in ("post_add", "post_remove", "post_clear"):
+        _bump(sender)
+
+
+def connect() -> None:
+    for label in ARTIFACT_APPS:
+        for model in apps.get_app_config(label).get_models():
+            name = model._meta.model_name or ""
+            if name in NOT_ARTIFACTS or name.startswith("historical"):
+                continue
+            post_save.connect(_bump, sender=model, dispatch_uid=f"org-revision-save-{label}.{name}")
+            post_delete.connect(_bump, sender=model, dispatch_uid=f"org-revision-delete-{label}.{name}")
+            for field in model._meta.many_to_many:
+                through = field.remote_field.through
+                m2m_changed.connect(_bump_on_m2m, sender=through, dispatch_uid=f"org-revision-m2m-{through}")
