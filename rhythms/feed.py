@@ -80,7 +80,11 @@ def person_feed(person: Person | None, *, now: dt.datetime, base_url: str = "") 
             event.add("categories", [ritual.get_kind_display()])
             if base_url:
                 event.add("url", f"{base_url}/rhythms/{ritual.pk}/")
-            skipped = [o.scheduled_for.astimezone(zone) for o in ritual.exceptions if o.status == Occurrence.Status.SKIPPED]
+            skipped = [
+                o.scheduled_for.astimezone(zone)
+                for o in ritual.exceptions
+                if o.status == Occurrence.Status.SKIPPED
+            ]
             if skipped:
                 event.add("exdate", skipped)
             cal.add_component(event)
@@ -88,13 +92,19 @@ def person_feed(person: Person | None, *, now: dt.datetime, base_url: str = "") 
                 if moved.status == Occurrence.Status.SKIPPED:
                     continue
                 override = _event(
-                    ritual_uid(ritual), ritual.name, moved.starts_at.astimezone(zone), ritual.duration_minutes, stamp
+                    ritual_uid(ritual),
+                    ritual.name,
+                    moved.starts_at.astimezone(zone),
+                    ritual.duration_minutes,
+                    stamp,
                 )
                 override.add("recurrence-id", moved.scheduled_for.astimezone(zone))
                 override.add("description", _ritual_description(ritual) + "\n\nMoved from its usual time.")
                 cal.add_component(override)
         since = now - dt.timedelta(days=ENGAGEMENTS_SINCE_DAYS)
-        engagements = Engagement.objects.filter(attendees=person, starts_at__gte=since).distinct().order_by("starts_at")
+        engagements = (
+            Engagement.objects.filter(attendees=person, starts_at__gte=since).distinct().order_by("starts_at")
+        )
         for engagement in engagements:
             event = _event(
                 engagement_uid(engagement),
@@ -114,4 +124,3 @@ def person_feed(person: Person | None, *, now: dt.datetime, base_url: str = "") 
             cal.add_component(event)
     cal.add_missing_timezones()
     return cal.to_ical()
-

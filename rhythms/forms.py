@@ -58,6 +58,7 @@ class RitualForm(forms.ModelForm):
             "FREQ=MONTHLY;BYDAY=1TH for the first Thursday of each month.",
             "starts_at": "Local time; later occurrences keep this time of day, daylight saving or not.",
             "informs_decision": "Leave both questions blank and the audit flags the ritual as without purpose.",
+            "surfaces_blocker": "",
         }
         widgets = {
             "starts_at": LocalDateTimeInput(),

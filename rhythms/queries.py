@@ -100,6 +100,15 @@ def _ritual_item(ritual: Ritual, when: dt.datetime, occurrence: Occurrence | Non
     )
 
 
+RITUAL_CALENDAR_FIELDS = [
+    "id", "number", "key", "name", "kind", "rrule", "starts_at", "duration_minutes", "is_active", "retired_on",
+]  # fmt: skip
+OCCURRENCE_CALENDAR_FIELDS = [
+    "id", "scheduled_for", "starts_at", "status", "ritual__id", "ritual__name", "ritual__key", "ritual__kind",
+    "ritual__duration_minutes",
+]  # fmt: skip
+
+
 def calendar_items(first_day: dt.date, last_day: dt.date) -> dict[dt.date, list[CalendarItem]]:
     """Every ritual occurrence and engagement from `first_day` to `last_day`, by local date.
 
@@ -109,20 +118,18 @@ def calendar_items(first_day: dt.date, last_day: dt.date) -> dict[dt.date, list[
     zone = local_zone()
     low, high = day_bounds(first_day, last_day)
     rituals = list(
-        Ritual.objects.filter(Q(is_active=True) | Q(retired_on__gte=first_day)).only(
-            "id", "number", "key", "name", "kind", "rrule", "starts_at", "duration_minutes",
-            "is_active", "retired_on",
-        )  # fmt: skip
+        Ritual.objects.filter(Q(is_active=True) | Q(retired_on__gte=first_day)).only(*RITUAL_CALENDAR_FIELDS)
     )
     occurrences = list(
-        Occurrence.objects.filter(Q(starts_at__gte=low, starts_at__lt=high) | Q(scheduled_for__gte=low, scheduled_for__lt=high))
+        Occurrence.objects.filter(
+            Q(starts_at__gte=low, starts_at__lt=high) | Q(scheduled_for__gte=low, scheduled_for__lt=high)
+        )
         .select_related("ritual")
-        .only(
-            "id", "scheduled_for", "starts_at", "status", "ritual__id", "ritual__name", "ritual__key",
-            "ritual__kind", "ritual__duration_minutes",
-        )  # fmt: skip
+        .only(*OCCURRENCE_CALENDAR_FIELDS)
     )
-    engagements = list(Engagement.objects.filter(starts_at__gte=low, starts_at__lt=high).order_by("starts_at"))
+    engagements = list(
+        Engagement.objects.filter(starts_at__gte=low, starts_at__lt=high).order_by("starts_at")
+    )
 
     by_day: dict[dt.date, list[CalendarItem]] = defaultdict(list)
     taken: set[tuple[int, dt.datetime]] = set()
@@ -272,7 +279,7 @@ def ritual_audit(*, today: dt.date) -> tuple[list[AuditRow], list[AuditRow], lis
             flags=ritual_flags(ritual, mine, window),
         )
         (flagged if row.flags else earning).append(row)
-    retired.sort(key=lambda r: (r.retired_on or dt.date.min), reverse=True)
+    retired.sort(key=lambda r: r.retired_on or dt.date.min, reverse=True)
     return earning, flagged, retired
 
 

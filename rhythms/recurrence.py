@@ -209,7 +209,7 @@ def first_occurrence(rule: Rule | str, *, start: dt.datetime, zone: ZoneInfo) ->
     full = build(rule, start=start, zone=zone)
     # Bounded, so that a rule that can never match (30 February) is found out at once rather than
     # by walking to the year 9999. The first instance does not depend on COUNT.
-    until = full._until  # noqa: SLF001 (dateutil keeps no public accessor)
+    until = full._until
     bounded = full.replace(count=None, until=min(until, horizon) if until else horizon)
     for value in bounded.xafter(local, inc=True):
         return value
@@ -223,15 +223,13 @@ def occurrences_between(
     low = dt.datetime.combine(first_day, dt.time.min, tzinfo=zone)
     high = dt.datetime.combine(last_day, dt.time.max, tzinfo=zone)
     return [
-        value.replace(tzinfo=zone) for value in build(rule, start=start, zone=zone).between(low, high, inc=True)
+        value.replace(tzinfo=zone)
+        for value in build(rule, start=start, zone=zone).between(low, high, inc=True)
     ]
 
 
 def ordinal_day(number: int) -> str:
-    if 10 <= number % 100 <= 20:
-        suffix = "th"
-    else:
-        suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
     return f"{number}{suffix}"
 
 

@@ -76,7 +76,9 @@ def ritual_sync_occurrences(*, ritual: Ritual, today: dt.date) -> SyncResult:
     """
     zone = local_zone()
     first_day, last_day = window(today)
-    existing = {o.scheduled_for: o for o in Occurrence.objects.filter(ritual=ritual).only("id", "scheduled_for")}
+    existing = {
+        o.scheduled_for: o for o in Occurrence.objects.filter(ritual=ritual).only("id", "scheduled_for")
+    }
     if existing:
         first_day = min(first_day, min(existing).astimezone(zone).date())
         last_day = max(last_day, max(existing).astimezone(zone).date())
@@ -91,7 +93,9 @@ def ritual_sync_occurrences(*, ritual: Ritual, today: dt.date) -> SyncResult:
         stale_ids = [o.pk for when, o in existing.items() if when not in wanted]
         removed = 0
         if stale_ids:
-            doomed = list(_unrecorded(Occurrence.objects.filter(pk__in=stale_ids)).values_list("pk", flat=True))
+            doomed = list(
+                _unrecorded(Occurrence.objects.filter(pk__in=stale_ids)).values_list("pk", flat=True)
+            )
             removed = len(doomed)
             if doomed:
                 Occurrence.objects.filter(pk__in=doomed).delete()
@@ -139,7 +143,9 @@ def ritual_save(
     return ritual
 
 
-def ritual_retire(*, ritual: Ritual, reason: str, expected_version: int, today: dt.date | None = None) -> Ritual:
+def ritual_retire(
+    *, ritual: Ritual, reason: str, expected_version: int, today: dt.date | None = None
+) -> Ritual:
     """Retire a ritual with the reason why. Its record stays: past occurrences and what they produced,
     and its history; planned slots after today that nobody recorded are removed."""
     today = today or timezone.localdate()

@@ -87,7 +87,9 @@ def _installed(name: str) -> bool:
     return any(section.name == name for section in sections())
 
 
-def _check_ref(index: KeyIndex, problems: Problems, place: str, section: str, key: str | None, what: str) -> None:
+def _check_ref(
+    index: KeyIndex, problems: Problems, place: str, section: str, key: str | None, what: str
+) -> None:
     # A reference into a section this version cannot load (its app not installed) cannot be checked.
     if _installed(section):
         index.check(problems, place, section, key, what)
@@ -273,7 +275,9 @@ def write_occurrences(items: list[OccurrenceIn], ctx: WriteContext) -> None:
 def export_rituals() -> list[dict[str, Any]]:
     zone = local_zone()
     rows = []
-    for r in Ritual.objects.select_related("owner", "surface").prefetch_related("attendees").order_by("number"):
+    for r in (
+        Ritual.objects.select_related("owner", "surface").prefetch_related("attendees").order_by("number")
+    ):
         row: dict[str, Any] = {
             "key": r.key,
             "name": r.name,
@@ -310,8 +314,13 @@ def export_occurrences() -> list[dict[str, Any]]:
         )
         .distinct()
         .select_related("ritual")
-        .prefetch_related("decisions_informed", "blockers_surfaced", "commitments__owner",
-                          "commitments__promised_to", "commitments__workstream")
+        .prefetch_related(
+            "decisions_informed",
+            "blockers_surfaced",
+            "commitments__owner",
+            "commitments__promised_to",
+            "commitments__workstream",
+        )
         .order_by("ritual__number", "scheduled_for")
     )
     rows = []

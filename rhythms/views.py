@@ -4,6 +4,7 @@ and the calendar feed."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -60,7 +61,9 @@ def calendar(request: HttpRequest) -> HttpResponse:
     first, last = weeks[0][0].date, weeks[-1][-1].date
     if view == "week":
         heading = (
-            f"Week of {first:%-d %B %Y}" if first.month == last.month else f"{first:%-d %b} – {last:%-d %b %Y}"
+            f"Week of {first:%-d %B %Y}"
+            if first.month == last.month
+            else f"{first:%-d %b} to {last:%-d %b %Y}"
         )
     else:
         heading = f"{anchor:%B %Y}"
@@ -98,10 +101,16 @@ def ritual_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "cadence": queries.cadence_in_words(ritual),
         "past": past,
         "upcoming": upcoming,
-        "history": history_entries(
-            records,
-            subject=ritual.key,
-            labels={"rrule": "cadence", "informs_decision": "decision it informs", "surfaces_blocker": "blocker it surfaces"},
+        "history": _readable_attendees(
+            history_entries(
+                records,
+                subject=ritual.key,
+                labels={
+                    "rrule": "cadence",
+                    "informs_decision": "decision it informs",
+                    "surfaces_blocker": "blocker it surfaces",
+                },
+            )
         ),
         "flags": queries.ritual_flags(ritual, _held_with_counts(ritual), queries.theater_window())
         if ritual.is_active
@@ -109,6 +118,20 @@ def ritual_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": request.user.has_perm(Perm.EDIT_ALL),
     }
     return render_page(request, "rhythms/ritual_detail.html", context)
+
+
+def _readable_attendees(entries: list[Any]) -> list[Any]:
+    """simple_history diffs a many-to-many field as lists of through-rows; say it with names."""
+    changes = [c for e in entries for c in e.changes if c.field == "attendees"]
+    if not changes:
+        return entries
+    names = dict(Person.objects.values_list("pk", "name"))
+    pattern = re.compile(r"'person': (\d+)")
+    for change in changes:
+        for side in ("old", "new"):
+            ids = [int(n) for n in pattern.findall(getattr(change, side))]
+            setattr(change, side, ", ".join(sorted(names.get(i, f"person {i}") for i in ids)))
+    return entries
 
 
 def _held_with_counts(ritual: Ritual) -> list[Any]:
@@ -204,7 +227,9 @@ def ritual_retire(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.ritual_retire(
-                ritual=ritual, reason=form.cleaned_data["reason"], expected_version=form.cleaned_data["version"]
+                ritual=ritual,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
             )
         except StaleEdit as stale:
             context["stale"] = True
@@ -279,7 +304,9 @@ def occurrence_record(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 f"{ritual.name} of {occurrence.scheduled_for.astimezone(services.local_zone()):%-d %B} recorded as {what}{extra}.",
             )
-            return _done(request, reverse("rhythms:ritual_detail", args=[ritual.pk]) + f"#occurrence-{occurrence.pk}")
+            return _done(
+                request, reverse("rhythms:ritual_detail", args=[ritual.pk]) + f"#occurrence-{occurrence.pk}"
+            )
     else:
         form = OccurrenceRecordForm(occurrence=occurrence)
         rows = CommitmentRows(prefix="commitments", initial=[{}, {}])

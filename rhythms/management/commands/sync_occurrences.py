@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from rhythms.services import PAST_DAYS, FUTURE_DAYS, sync_all_occurrences
+from rhythms.services import FUTURE_DAYS, PAST_DAYS, sync_all_occurrences
 
 
 class Command(BaseCommand):
@@ -16,7 +16,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--today", help="The day to sync around, YYYY-MM-DD (default: today in the configured zone).")
+        parser.add_argument(
+            "--today", help="The day to sync around, YYYY-MM-DD (default: today in the configured zone)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         today = timezone.localdate()
@@ -24,7 +26,9 @@ class Command(BaseCommand):
             try:
                 today = dt.date.fromisoformat(options["today"])
             except ValueError:
-                raise CommandError(f"--today must be a date written YYYY-MM-DD, not {options['today']!r}") from None
+                raise CommandError(
+                    f"--today must be a date written YYYY-MM-DD, not {options['today']!r}"
+                ) from None
         result = sync_all_occurrences(today=today)
         self.stdout.write(
             self.style.SUCCESS(
