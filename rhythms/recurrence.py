@@ -9,6 +9,7 @@ the zone give its offset), so a 10:00 meeting stays at 10:00 across a daylight-s
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -197,7 +198,15 @@ def _local(start: dt.datetime, zone: ZoneInfo) -> dt.datetime:
 def build(rule: Rule | str, *, start: dt.datetime, zone: ZoneInfo) -> rrule:
     """The dateutil rule, anchored at `start` in local wall-clock time."""
     text = rule.text if isinstance(rule, Rule) else rule
-    parsed = rrulestr(text, dtstart=_local(start, zone), forceset=False)
+    return _built(text, _local(start, zone))
+
+
+@functools.lru_cache(maxsize=4096)
+def _built(text: str, start: dt.datetime) -> rrule:
+    # Expanding walks from the start; a ritual running for years is expanded once per process and
+    # its instances kept (dateutil's own cache, guarded by its lock), so a calendar page costs the
+    # same whatever the rituals' age.
+    parsed = rrulestr(text, dtstart=start, forceset=False, cache=True)
     assert isinstance(parsed, rrule)
     return parsed
 

@@ -156,6 +156,7 @@ def ritual_retire(
         ritual.is_active = False
         ritual.retired_on = today
         ritual.retired_reason = reason
+        ritual._change_reason = f"retired: {reason}"  # type: ignore[attr-defined]  # shown in its history
         save_versioned(ritual, expected_version=expected_version)
         ritual_sync_occurrences(ritual=ritual, today=today)
     return ritual

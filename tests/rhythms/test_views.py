@@ -91,6 +91,16 @@ def test_each_role_gets_the_expected_answer_on_every_page(client_as, ritual, rol
             assert response["Location"].startswith("/accounts/login/")
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_the_feed_answers_anyone_holding_its_token_and_nobody_else(client_as, ritual, viewer, role) -> None:
+    from rhythms.services import feed_token_for
+
+    token = feed_token_for(viewer).token
+    client = client_as(role)
+    assert client.get(f"/rhythms/feed/{token}.ics").status_code == 200
+    assert client.get(f"/rhythms/feed/{token[:-1]}.ics").status_code == 404
+
+
 WRITE = {
     "principal": 403,
     "chief_of_staff": 302,
@@ -531,6 +541,7 @@ def test_retiring_keeps_the_record_and_lists_it_apart(cos_client, ritual) -> Non
     assert "Retired on" in page
     assert "Replaced by the async update." in page
     assert "Retire…" not in page
+    assert "retired: Replaced by the async update." in page  # the history says why
 
 
 def test_a_stale_retire_is_refused(cos_client, ritual) -> None:
