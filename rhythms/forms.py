@@ -100,7 +100,7 @@ class RitualForm(forms.ModelForm):
 class RetireForm(forms.Form):
     reason = forms.CharField(
         label="Why retire it?",
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "data-autofocus": ""}),
         help_text="Kept with the ritual's record, so that nobody wonders later where it went.",
         error_messages={"required": "Say why the ritual is retired; the reason is kept with its record."},
     )
