@@ -25,6 +25,7 @@ run: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py collectstatic --no-input --verbosity 0
 	$(PY) manage.py load_sample --if-empty --demo-users
+	$(PY) manage.py sync_occurrences
 	@echo "Leadership OS: http://$(HOST):$(PORT)/"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
