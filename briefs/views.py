@@ -52,6 +52,7 @@ from briefs.services import (
     engagement_set_attendees,
     position_save,
 )
+from decisions.models import Stance
 from leadership_os.access import Perm, require
 from leadership_os.htmx import is_fragment_request, render_page
 from leadership_os.locking import StaleEdit, conflict_rows
@@ -330,10 +331,9 @@ def attendees_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render_page(request, DETAIL, context, partial="brief-attendees")
 
 
-def _position_saved(request: HttpRequest, pk: int) -> HttpResponse:
+def _position_saved(request: HttpRequest, engagement: Engagement) -> HttpResponse:
     if not is_fragment_request(request):
-        return redirect(reverse("briefs:brief_detail", args=[pk]) + "#brief-positions")
-    engagement = _get_engagement(pk)
+        return redirect(reverse("briefs:brief_detail", args=[engagement.pk]) + "#brief-positions")
     context = _detail_context(request, engagement)
     html = render_to_string(f"{DETAIL}#brief-positions", context, request=request)
     return _with_readiness(request, html, context)
@@ -354,7 +354,7 @@ def position_add(request: HttpRequest, pk: int) -> HttpResponse:
             source=data["source"],
             recorded_on=data["recorded_on"],
         )
-        return _position_saved(request, pk)
+        return _position_saved(request, engagement)
     context = _detail_context(request, engagement, position_form=form, adding_position=True)
     return render_page(request, DETAIL, context, partial="brief-positions")
 
@@ -369,9 +369,7 @@ def position_edit(request: HttpRequest, pk: int, position_pk: int) -> HttpRespon
     if request.method == "GET":
         form = PositionForm(instance=position, people=people)
     else:
-        form = PositionForm(
-            request.POST, instance=StakeholderPosition.objects.get(pk=position.pk), people=people
-        )
+        form = PositionForm(request.POST, instance=position, people=people)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -393,7 +391,8 @@ def position_edit(request: HttpRequest, pk: int, position_pk: int) -> HttpRespon
                     ("source", "Source"),
                     ("recorded_on", "Recorded on"),
                 ]
-                extra["position_conflict"] = conflict_rows(fields, current, data)
+                mine = {**data, "stance": Stance(data["stance"]).label}
+                extra["position_conflict"] = conflict_rows(fields, current, mine)
                 extra["conflict_who"], extra["conflict_when"] = _last_editor(current)
                 form = PositionForm(
                     instance=current,
@@ -402,7 +401,7 @@ def position_edit(request: HttpRequest, pk: int, position_pk: int) -> HttpRespon
                 )
                 form.fields["version"].initial = current.version
             else:
-                return _position_saved(request, pk)
+                return _position_saved(request, engagement)
     context = _detail_context(
         request, engagement, editing_position=position.pk, edit_position_form=form, **extra
     )

@@ -99,3 +99,33 @@ def test_the_chief_of_staff_readies_tomorrows_briefing_and_the_principal_prints_
     pdf = page.pdf(format="Letter", prefer_css_page_size=True, print_background=True)
     Path("screenshots/brief-print.pdf").write_bytes(pdf)
     assert pdf_pages(pdf) == 1
+
+
+def test_a_crowded_brief_still_prints_on_one_page(page: Page, live_server, sample_org) -> None:
+    from briefs.models import Brief, Engagement, StakeholderPosition
+    from leadership_os.models import Person
+
+    engagement = Engagement.objects.get(key="E-6")
+    words = " ".join(["considerably"] * 120)
+    Brief.objects.filter(engagement=engagement).update(
+        objective=f"Objective {words}",
+        one_thing=f"One thing {words}",
+        notes="\n".join(f"- Note {n}: {words}" for n in range(30)),
+    )
+    extra = [Person.objects.create(key=f"guest-{n}", name=f"Guest {n}", title="Observer") for n in range(8)]
+    engagement.attendees.add(*extra)
+    for person in extra:
+        StakeholderPosition.objects.create(
+            person=person,
+            engagement=engagement,
+            position=words,
+            stance="neutral",
+            recorded_on=engagement.starts_at.date(),
+        )
+    log_in(page, live_server.url, "vp")
+    page.goto(f"{live_server.url}/briefs/{engagement.pk}/print/")
+    expect(page.locator(".more")).to_contain_text("more in Leadership OS")
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": 720, "height": 970})
+    page.screenshot(path="screenshots/brief-print-crowded.png", full_page=True)
+    assert pdf_pages(page.pdf(format="Letter", prefer_css_page_size=True, print_background=True)) == 1
