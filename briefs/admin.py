@@ -15,7 +15,8 @@ class EngagementAdmin(SimpleHistoryAdmin):
     list_filter = ["kind", "surface", "starts_at"]
     search_fields = ["key", "title", "counterpart"]
     list_select_related = ["surface"]
-    filter_horizontal = ["attendees"]
+    filter_horizontal = ["attendees", "tags"]
+    raw_id_fields = ["decisions"]
     inlines = [BriefInline]
     date_hierarchy = "starts_at"
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from decisions.models import Stance
-from leadership_os.models import KeyedModel, Person, Surface, VersionedModel
+from decisions.models import Decision, Stance
+from leadership_os.models import KeyedModel, Person, Surface, Tag, VersionedModel
 
 
 class Engagement(KeyedModel, VersionedModel):
@@ -34,16 +36,27 @@ class Engagement(KeyedModel, VersionedModel):
     surface = models.ForeignKey(
         Surface, null=True, blank=True, on_delete=models.SET_NULL, related_name="engagements"
     )
+    tags = models.ManyToManyField(
+        Tag, blank=True, related_name="engagements", help_text="Themes, to find related decisions."
+    )
     location = models.CharField(max_length=200, blank=True)
     outcome = models.TextField(blank=True, help_text="What happened in the room.")
     outcome_recorded_on = models.DateField(null=True, blank=True)
-    history = HistoricalRecords(m2m_fields=[attendees])
+    # Decisions belong to the decision log; the link back to where they were raised lives here.
+    decisions = models.ManyToManyField(
+        Decision, blank=True, related_name="engagements", help_text="Decisions raised at this engagement."
+    )
+    history = HistoricalRecords(m2m_fields=[attendees, tags, decisions])
 
     class Meta:
         ordering = ["starts_at"]
 
     def __str__(self) -> str:
         return f"{self.key} {self.title}"
+
+    @property
+    def ends_at(self) -> dt.datetime:
+        return self.starts_at + dt.timedelta(minutes=self.duration_minutes)
 
 
 class Brief(VersionedModel):
@@ -58,7 +71,7 @@ class Brief(VersionedModel):
         return f"Brief for {self.engagement}"
 
 
-class StakeholderPosition(models.Model):
+class StakeholderPosition(VersionedModel):
     """A person's stated position, dated and sourced, so positions can be followed over time."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="positions")

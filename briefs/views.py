@@ -1,0 +1,535 @@
+"""The briefs' screens: the list of engagements, the brief page edited in place section by section,
+its print view and Markdown export, and the after-the-meeting step."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import HttpResponseClientRedirect
+
+from briefs.forms import (
+    BRIEF_SECTIONS,
+    AttendeesForm,
+    BriefSectionForm,
+    CommitmentFormSet,
+    DecisionFormSet,
+    OutcomeForm,
+    PositionForm,
+    rows_of,
+)
+from briefs.models import Brief, Engagement, StakeholderPosition
+from briefs.queries import (
+    BriefHistory,
+    assemble_history,
+    brief_of,
+    commitment_status,
+    decision_url,
+    for_readiness,
+    local_day,
+    principals,
+    readiness_of,
+    stakeholder_rows,
+    with_readiness,
+)
+from briefs.services import (
+    CommitmentDraft,
+    DecisionDraft,
+    brief_update,
+    engagement_record_outcome,
+    engagement_set_attendees,
+    position_save,
+)
+from decisions.models import Stance
+from leadership_os.access import Perm, require
+from leadership_os.htmx import is_fragment_request, render_page
+from leadership_os.locking import StaleEdit, conflict_rows
+from leadership_os.models import Person
+from workstreams.models import Commitment
+
+DETAIL = "briefs/brief_detail.html"
+EDIT_DENIED = "Only the chief of staff edits briefs. Ask them if something here needs changing."
+LATER_SHOWN = 12
+PAST_PER_PAGE = 15
+
+
+def _engagements() -> QuerySet[Engagement]:
+    return for_readiness(Engagement.objects.select_related("surface"))
+
+
+def _get_engagement(pk: int) -> Engagement:
+    return get_object_or_404(_engagements(), pk=pk)
+
+
+# The list -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Bucket:
+    key: str
+    title: str
+    when: str
+    engagements: list[Engagement]
+    more: int = 0
+
+
+@require_GET
+@require(Perm.READ)
+def engagement_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    zone = timezone.get_current_timezone()
+    start_of = lambda day: dt.datetime.combine(day, dt.time.min, tzinfo=zone)  # noqa: E731
+    tomorrow, week_end = today + dt.timedelta(days=1), today + dt.timedelta(days=7)
+
+    upcoming = list(_engagements().filter(starts_at__gte=start_of(today), starts_at__lt=start_of(week_end)))
+    later = _engagements().filter(starts_at__gte=start_of(week_end))
+    later_shown = list(later[:LATER_SHOWN])
+    engagements = with_readiness(upcoming + later_shown)
+
+    def on(first: dt.date, last: dt.date) -> list[Engagement]:
+        return [e for e in engagements if first <= local_day(e.starts_at) <= last]
+
+    buckets = [
+        Bucket("today", "Today", f"{today:%A %-d %B}", on(today, today)),
+        Bucket("tomorrow", "Tomorrow", f"{tomorrow:%A %-d %B}", on(tomorrow, tomorrow)),
+        Bucket(
+            "week",
+            "This week",
+            f"{today + dt.timedelta(days=2):%a %-d} to {today + dt.timedelta(days=6):%a %-d %B}",
+            on(today + dt.timedelta(days=2), today + dt.timedelta(days=6)),
+        ),
+        Bucket(
+            "later",
+            "Later",
+            f"from {week_end:%a %-d %B}",
+            on(week_end, dt.date.max),
+            more=max(0, later.count() - LATER_SHOWN) if len(later_shown) == LATER_SHOWN else 0,
+        ),
+    ]
+    past = Paginator(
+        Engagement.objects.filter(starts_at__lt=start_of(today))
+        .select_related("surface")
+        .order_by("-starts_at"),
+        PAST_PER_PAGE,
+    ).get_page(request.GET.get("page"))
+    not_ready = sum(1 for b in buckets[:3] for e in b.engagements if not e.readiness.ready)  # type: ignore[attr-defined]
+    context = {"buckets": buckets, "past": past, "not_ready": not_ready, "today": today}
+    return render_page(request, "briefs/engagement_list.html", context, partial="engagement-past")
+
+
+# The brief page -----------------------------------------------------------------------------------
+
+
+@dataclass
+class TextSection:
+    name: str
+    label: str
+    help: str
+    value: str
+    partial: str
+    empty: str = ""
+    form: BriefSectionForm | None = None
+    conflict: list[dict[str, Any]] | None = None
+    conflict_who: str = ""
+    conflict_when: Any = None
+
+    @property
+    def field(self) -> Any:
+        return self.form[self.name] if self.form is not None else None
+
+
+def _position_people(engagement: Engagement) -> QuerySet[Person]:
+    """Whose position can be recorded for an engagement: its attendees but the principal, and anyone
+    already heard for it."""
+    return (
+        Person.objects.filter(Q(engagements=engagement) | Q(positions__engagement=engagement))
+        .exclude(pk__in=principals().values("pk"))
+        .distinct()
+        .order_by("name")
+    )
+
+
+def _last_editor(record: Any) -> tuple[str, Any]:
+    last = record.history.select_related("history_user").first()
+    if last is None or last.history_user is None:
+        return "", None
+    user = last.history_user
+    return user.get_full_name() or user.username, last.history_date
+
+
+def _text_section(name: str, brief: Brief | None) -> TextSection:
+    label, help_text, empty = BRIEF_SECTIONS[name]
+    return TextSection(
+        name=name,
+        label=label,
+        help=help_text,
+        empty=empty,
+        value=getattr(brief, name) if brief else "",
+        partial=f"brief-{name.replace('_', '-')}",
+    )
+
+
+def _detail_context(request: HttpRequest, engagement: Engagement, **extra: Any) -> dict[str, Any]:
+    brief = brief_of(engagement)
+    attendees = list(engagement.attendees.all())
+    stakeholders = stakeholder_rows(engagement, attendees)
+    history = assemble_history(engagement)
+    readiness = readiness_of(
+        brief=brief,
+        unknown_stance=sorted(r.person.name for r in stakeholders if r.unknown),
+        has_history=not history.empty,
+    )
+    can_edit = request.user.has_perm(Perm.EDIT_ALL)
+    sections = {name: _text_section(name, brief) for name in BRIEF_SECTIONS}
+    editing = extra.pop("editing_section", None)
+    if editing is not None:
+        sections[editing.name] = editing
+    started = local_day(engagement.starts_at) <= timezone.localdate()
+    context: dict[str, Any] = {
+        "engagement": engagement,
+        "brief": brief,
+        "brief_version": brief.version if brief else 0,
+        "attendees": attendees,
+        "stakeholders": stakeholders,
+        "history": history,
+        "readiness": readiness,
+        "sections": sections,
+        "can_edit": can_edit,
+        "started": started,
+        "outcome_commitments": _outcome_commitments(engagement),
+        "outcome_decisions": [
+            {"decision": d, "url": decision_url(d.key)} for d in engagement.decisions.order_by("number")
+        ],
+    }
+    if can_edit and "position_form" not in extra:
+        context["position_form"] = PositionForm(people=_position_people(engagement))
+    context.update(extra)
+    return context
+
+
+def _outcome_commitments(engagement: Engagement) -> list[dict[str, Any]]:
+    today = timezone.localdate()
+    return [
+        {"commitment": c, "status": commitment_status(c, today)}
+        for c in Commitment.objects.filter(engagement=engagement).select_related("owner", "promised_to")
+    ]
+
+
+def _with_readiness(
+    request: HttpRequest, response_html: str, context: dict[str, Any], *also: str
+) -> HttpResponse:
+    """A region's HTML, followed by out-of-band swaps of the readiness and any other region that the
+    change affects."""
+    parts = [response_html]
+    for partial in ("brief-readiness", *also):
+        parts.append(render_to_string(f"{DETAIL}#{partial}", {**context, "oob": True}, request=request))
+    return HttpResponse("".join(parts))
+
+
+@require_GET
+@require(Perm.READ)
+def brief_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = _get_engagement(pk)
+    context = _detail_context(request, engagement)
+    # An htmx request for one region (cancelling an edit) gets only that region.
+    region = request.GET.get("region", "")
+    regions = {s.partial for s in context["sections"].values()} | {"brief-attendees", "brief-positions"}
+    return render_page(request, DETAIL, context, partial=region if region in regions else None)
+
+
+@require_http_methods(["GET", "POST"])
+@require(Perm.EDIT_ALL, EDIT_DENIED)
+def brief_edit(request: HttpRequest, pk: int, section: str) -> HttpResponse:
+    if section not in BRIEF_SECTIONS:
+        return HttpResponse(status=404)
+    engagement = _get_engagement(pk)
+    brief = brief_of(engagement)
+    editing = _text_section(section, brief)
+    if request.method == "GET":
+        editing.form = BriefSectionForm(
+            section=section, initial={section: editing.value, "version": brief.version if brief else 0}
+        )
+    else:
+        form = BriefSectionForm(request.POST, section=section)
+        editing.form = form
+        if form.is_valid():
+            try:
+                brief_update(
+                    engagement=engagement,
+                    field=section,
+                    value=form.cleaned_data[section].strip(),
+                    expected_version=form.cleaned_data["version"],
+                )
+            except StaleEdit as stale:
+                current: Brief = stale.current  # type: ignore[assignment]
+                editing.value = getattr(current, section)
+                editing.conflict = conflict_rows([(section, editing.label)], current, form.cleaned_data)
+                editing.conflict_who, editing.conflict_when = _last_editor(current)
+                # Saving again keeps the editor's text, now knowingly over the saved version.
+                editing.form = BriefSectionForm(
+                    section=section, initial={section: form.cleaned_data[section], "version": current.version}
+                )
+            else:
+                anchor = reverse("briefs:brief_detail", args=[pk]) + f"#{editing.partial}"
+                if not is_fragment_request(request):
+                    return redirect(anchor)
+                engagement = _get_engagement(pk)
+                context = _detail_context(request, engagement)
+                html = render_to_string(f"{DETAIL}#{editing.partial}", context, request=request)
+                return _with_readiness(request, html, context)
+    context = _detail_context(request, engagement, editing_section=editing)
+    return render_page(request, DETAIL, context, partial=editing.partial)
+
+
+@require_http_methods(["GET", "POST"])
+@require(Perm.EDIT_ALL, EDIT_DENIED)
+def attendees_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = _get_engagement(pk)
+    extra: dict[str, Any] = {}
+    if request.method == "GET":
+        form = AttendeesForm(initial={"attendees": engagement.attendees.all(), "version": engagement.version})
+    else:
+        form = AttendeesForm(request.POST)
+        if form.is_valid():
+            try:
+                engagement_set_attendees(
+                    engagement=engagement,
+                    attendees=form.cleaned_data["attendees"],
+                    expected_version=form.cleaned_data["version"],
+                )
+            except StaleEdit as stale:
+                current: Engagement = stale.current  # type: ignore[assignment]
+                saved = ", ".join(p.name for p in current.attendees.order_by("name"))
+                mine = ", ".join(p.name for p in form.cleaned_data["attendees"].order_by("name"))
+                extra["attendees_conflict"] = [
+                    {"label": "Attendees", "saved": saved, "mine": mine, "differs": saved != mine}
+                ]
+                extra["conflict_who"], extra["conflict_when"] = _last_editor(current)
+                form = AttendeesForm(
+                    initial={"attendees": form.cleaned_data["attendees"], "version": current.version}
+                )
+            else:
+                if not is_fragment_request(request):
+                    return redirect(reverse("briefs:brief_detail", args=[pk]) + "#brief-attendees")
+                engagement = _get_engagement(pk)
+                context = _detail_context(request, engagement)
+                html = render_to_string(f"{DETAIL}#brief-attendees", context, request=request)
+                return _with_readiness(request, html, context, "brief-positions", "brief-history")
+    context = _detail_context(request, engagement, attendees_form=form, **extra)
+    return render_page(request, DETAIL, context, partial="brief-attendees")
+
+
+def _position_saved(request: HttpRequest, engagement: Engagement) -> HttpResponse:
+    if not is_fragment_request(request):
+        return redirect(reverse("briefs:brief_detail", args=[engagement.pk]) + "#brief-positions")
+    context = _detail_context(request, engagement)
+    html = render_to_string(f"{DETAIL}#brief-positions", context, request=request)
+    return _with_readiness(request, html, context)
+
+
+@require_http_methods(["POST"])
+@require(Perm.EDIT_ALL, EDIT_DENIED)
+def position_add(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = _get_engagement(pk)
+    form = PositionForm(request.POST, people=_position_people(engagement))
+    if form.is_valid():
+        data = form.cleaned_data
+        position_save(
+            engagement=engagement,
+            person=data["person"],
+            position=data["position"],
+            stance=data["stance"],
+            source=data["source"],
+            recorded_on=data["recorded_on"],
+        )
+        return _position_saved(request, engagement)
+    context = _detail_context(request, engagement, position_form=form, adding_position=True)
+    return render_page(request, DETAIL, context, partial="brief-positions")
+
+
+@require_http_methods(["GET", "POST"])
+@require(Perm.EDIT_ALL, EDIT_DENIED)
+def position_edit(request: HttpRequest, pk: int, position_pk: int) -> HttpResponse:
+    engagement = _get_engagement(pk)
+    position = get_object_or_404(StakeholderPosition, pk=position_pk, engagement=engagement)
+    people = _position_people(engagement)
+    extra: dict[str, Any] = {}
+    if request.method == "GET":
+        form = PositionForm(instance=position, people=people)
+    else:
+        form = PositionForm(request.POST, instance=position, people=people)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                position_save(
+                    engagement=engagement,
+                    person=data["person"],
+                    position=data["position"],
+                    stance=data["stance"],
+                    source=data["source"],
+                    recorded_on=data["recorded_on"],
+                    existing=form.instance,
+                    expected_version=data["version"] or 0,
+                )
+            except StaleEdit as stale:
+                current: StakeholderPosition = stale.current  # type: ignore[assignment]
+                fields = [
+                    ("stance", "Stance"),
+                    ("position", "Position"),
+                    ("source", "Source"),
+                    ("recorded_on", "Recorded on"),
+                ]
+                mine = {**data, "stance": Stance(data["stance"]).label}
+                extra["position_conflict"] = conflict_rows(fields, current, mine)
+                extra["conflict_who"], extra["conflict_when"] = _last_editor(current)
+                form = PositionForm(
+                    instance=current,
+                    people=people,
+                    initial={**{f: data[f] for f, _ in fields}, "person": data["person"]},
+                )
+                form.fields["version"].initial = current.version
+            else:
+                return _position_saved(request, engagement)
+    context = _detail_context(
+        request, engagement, editing_position=position.pk, edit_position_form=form, **extra
+    )
+    return render_page(request, DETAIL, context, partial="brief-positions")
+
+
+# Print and export ---------------------------------------------------------------------------------
+
+PRINT_DECISIONS = 4
+PRINT_WORKSTREAMS = 3
+PRINT_SIGNALS = 3
+
+
+def _print_context(request: HttpRequest, engagement: Engagement) -> dict[str, Any]:
+    context = _detail_context(request, engagement)
+    history: BriefHistory = context["history"]
+    context.update(
+        print_decisions=history.decisions[:PRINT_DECISIONS],
+        print_workstreams=history.workstreams[:PRINT_WORKSTREAMS],
+        print_signals=history.signals[:PRINT_SIGNALS],
+        printed_at=timezone.localtime(),
+    )
+    return context
+
+
+@require_GET
+@require(Perm.READ)
+def brief_print(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = _get_engagement(pk)
+    return render_page(request, "briefs/brief_print.html", _print_context(request, engagement))
+
+
+@require_GET
+@require(Perm.READ)
+def brief_export(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = _get_engagement(pk)
+    text = render_to_string("briefs/brief_export.md", _print_context(request, engagement), request=request)
+    response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
+    name = slugify(f"{engagement.key} {engagement.title}")[:80]
+    response["Content-Disposition"] = f'attachment; filename="{name}.md"'
+    return response
+
+
+# After the meeting --------------------------------------------------------------------------------
+
+
+def _drafts(commitments: Any, decisions: Any) -> tuple[list[CommitmentDraft], list[DecisionDraft]]:
+    return (
+        [
+            CommitmentDraft(
+                description=f.cleaned_data["description"],
+                due_on=f.cleaned_data["due_on"],
+                owner=f.cleaned_data.get("owner"),
+                promised_to=f.cleaned_data.get("promised_to"),
+            )
+            for f in commitments.forms
+            if f.has_changed() and f.cleaned_data
+        ],
+        [
+            DecisionDraft(title=f.cleaned_data["title"], question=f.cleaned_data["question"])
+            for f in decisions.forms
+            if f.has_changed() and f.cleaned_data
+        ],
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require(Perm.EDIT_ALL, "Only the chief of staff records what came out of an engagement.")
+def engagement_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = _get_engagement(pk)
+    started = local_day(engagement.starts_at) <= timezone.localdate()
+    extra: dict[str, Any] = {}
+    if request.method == "GET":
+        form = OutcomeForm(initial={"outcome": engagement.outcome, "version": engagement.version})
+        commitments = CommitmentFormSet(prefix="commitments")
+        decisions = DecisionFormSet(prefix="decisions")
+    else:
+        form = OutcomeForm(request.POST)
+        commitments = CommitmentFormSet(request.POST, prefix="commitments")
+        decisions = DecisionFormSet(request.POST, prefix="decisions")
+        add = request.POST.get("add")
+        if add in ("commitment", "decision"):
+            # Another row, keeping what was typed; nothing is validated or saved yet.
+            c_rows, d_rows = rows_of(commitments), rows_of(decisions)
+            form = OutcomeForm(
+                initial={"outcome": request.POST.get("outcome", ""), "version": request.POST.get("version")}
+            )
+            commitments = CommitmentFormSet(prefix="commitments", initial=c_rows)
+            commitments.extra = len(c_rows) + (1 if add == "commitment" or not c_rows else 0)
+            decisions = DecisionFormSet(prefix="decisions", initial=d_rows)
+            decisions.extra = len(d_rows) + (1 if add == "decision" or not d_rows else 0)
+        elif form.is_valid() & commitments.is_valid() & decisions.is_valid():
+            c_drafts, d_drafts = _drafts(commitments, decisions)
+            try:
+                result = engagement_record_outcome(
+                    engagement=engagement,
+                    outcome=form.cleaned_data["outcome"],
+                    commitments=c_drafts,
+                    decisions=d_drafts,
+                    by=request.user,  # type: ignore[arg-type]
+                    expected_version=form.cleaned_data["version"],
+                )
+            except ValidationError as error:
+                extra["problems"] = error.messages
+            except StaleEdit as stale:
+                current: Engagement = stale.current  # type: ignore[assignment]
+                extra["conflict"] = conflict_rows([("outcome", "Outcome")], current, form.cleaned_data)
+                extra["conflict_who"], extra["conflict_when"] = _last_editor(current)
+                form = OutcomeForm(
+                    initial={"outcome": form.cleaned_data["outcome"], "version": current.version}
+                )
+            else:
+                made = len(result.commitments), len(result.decisions)
+                messages.success(
+                    request,
+                    f"Outcome recorded, with {made[0]} commitment{'s' if made[0] != 1 else ''} "
+                    f"and {made[1]} draft decision{'s' if made[1] != 1 else ''}.",
+                )
+                target = reverse("briefs:brief_detail", args=[pk]) + "#outcome"
+                if is_fragment_request(request):
+                    return HttpResponseClientRedirect(target)
+                return redirect(target)
+    context = {
+        "engagement": engagement,
+        "form": form,
+        "commitments": commitments,
+        "decisions": decisions,
+        "started": started,
+        **extra,
+    }
+    return render_page(request, "briefs/engagement_outcome.html", context, partial="outcome-form")
