@@ -52,42 +52,30 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("login")
 
 
-def _engagements_soon(evaluation: radar_queries.Evaluation) -> list[dict[str, Any]]:
-    """Today's and tomorrow's engagements with their brief's readiness, as the brief-not-ready rule sees it."""
+def _engagements_soon(today: dt.date) -> list[dict[str, Any]]:
+    """Today's and tomorrow's engagements with their brief's readiness, as the brief page computes it."""
     from briefs.models import Engagement
+    from briefs.queries import for_readiness, with_readiness
 
-    today = evaluation.as_of
     zone = timezone.get_current_timezone()
     start = dt.datetime.combine(today, dt.time.min, tzinfo=zone)
     end = start + dt.timedelta(days=2)
-    facts = {e.key: e for e in evaluation.snapshot.engagements}
-    rows = []
-    for engagement in Engagement.objects.filter(starts_at__gte=start, starts_at__lt=end).select_related(
-        "surface"
-    ):
-        fact = facts.get(engagement.key)
-        missing: list[str] = []
-        brief = fact.brief if fact else None
-        if brief is None:
-            missing.append("no brief yet")
-        else:
-            if not brief.has_objective:
-                missing.append("no objective")
-            if not brief.has_one_thing:
-                missing.append("no “one thing”")
-            missing.extend(f"stance of {name} unknown" for name in brief.unknown_stance)
-        local = timezone.localtime(engagement.starts_at)
-        rows.append(
-            {
-                "engagement": engagement,
-                "day": "Today" if local.date() == today else "Tomorrow",
-                "missing": missing,
-                "url": radar_queries._path(
-                    "briefs:brief_detail", [engagement.pk], f"/briefs/{engagement.pk}/"
-                ),
-            }
+    engagements = with_readiness(
+        list(
+            for_readiness(
+                Engagement.objects.filter(starts_at__gte=start, starts_at__lt=end).select_related("surface")
+            )
         )
-    return rows
+    )
+    return [
+        {
+            "engagement": engagement,
+            "day": "Today" if timezone.localtime(engagement.starts_at).date() == today else "Tomorrow",
+            "missing": engagement.readiness.missing,
+            "url": radar_queries._path("briefs:brief_detail", [engagement.pk], f"/briefs/{engagement.pk}/"),
+        }
+        for engagement in engagements
+    ]
 
 
 def _recent_decisions(today: dt.date) -> list[Any]:
@@ -128,7 +116,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = {
         "evaluation": evaluation,
         "today": evaluation.as_of,
-        "engagements": _engagements_soon(evaluation),
+        "engagements": _engagements_soon(evaluation.as_of),
         "radar_top": radar_queries.rows(evaluation, radar_top),
         "radar_total": len(visible),
         "snoozed_count": len(evaluation.snoozed),

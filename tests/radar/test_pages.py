@@ -192,7 +192,7 @@ def test_the_dashboard_shows_every_panel_with_links_to_records(client_as) -> Non
         assert f'id="{panel}"' in content
     assert f'href="/workstreams/{org["blocked"].key}/"' in content
     assert f'href="/decisions/{org["decision"].key}/"' in content
-    assert "Brief not ready" in content and "no brief yet" in content
+    assert "Brief not ready" in content and "No brief yet" in content
     assert org["ritual"].name in content
 
 
