@@ -23,9 +23,7 @@ from leadership_os.models import Person
 
 def log() -> QuerySet[Decision]:
     """Every decision with what a row of the log shows."""
-    return Decision.objects.select_related("surface", "decider").prefetch_related(
-        "tags", "options", "reopen_conditions"
-    )
+    return Decision.objects.select_related("surface", "decider").prefetch_related("tags", "reopen_conditions")
 
 
 def annotate_for_reading(decisions: Iterable[Decision], today: dt.date) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -72,16 +74,32 @@ def permissions(user: Any, decision: Decision) -> dict[str, bool]:
     }
 
 
-def _refuse_state(request: HttpRequest, decision: Decision, message: str) -> HttpResponse:
+def _refuse_state(request: HttpRequest, key: str, message: str) -> HttpResponse:
     """An action that no longer applies (someone acted first): say so, change nothing."""
     if is_fragment_request(request):
         return forbidden(request, message, status=409)
     messages.error(request, message)
-    return redirect("decisions:decision_detail", key=decision.key)
+    return redirect("decisions:decision_detail", key=key.upper())
 
 
-def _stale_message(decision: Decision) -> str:
-    return f"{decision.key} changed since you loaded it; nothing was done. Look at it again, then retry."
+def _stale_message(key: str) -> str:
+    return f"{key.upper()} changed since you loaded it; nothing was done. Look at it again, then retry."
+
+
+def refuses_what_no_longer_applies(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """An action's service refused (the decision moved on, or changed since the page was loaded):
+    answer with the reason instead of an error. The service's transaction has written nothing."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, key: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, key, *args, **kwargs)
+        except services.DecisionStateError as error:
+            return _refuse_state(request, key, str(error))
+        except StaleEdit:
+            return _refuse_state(request, key, _stale_message(key))
+
+    return wrapped
 
 
 def _expected(form: VersionForm) -> int | None:
@@ -417,41 +435,34 @@ def _action_page(
 
 @require_POST
 @require(Perm.EDIT_ALL, NOT_ALLOWED_ACTION)
+@refuses_what_no_longer_applies
 def decision_open(request: HttpRequest, key: str) -> HttpResponse:
     decision = get_object_or_404(Decision, key=key.upper())
     form = VersionForm(request.POST)
-    try:
-        services.decision_open(decision=decision, by=request.user, expected_version=_expected(form))
-    except services.DecisionStateError as error:
-        return _refuse_state(request, decision, str(error))
-    except StaleEdit:
-        return _refuse_state(request, decision, _stale_message(decision))
+    services.decision_open(decision=decision, by=request.user, expected_version=_expected(form))
     return _done(request, decision, f"{decision.key} is open: it is in the decision queue.")
 
 
 @require_POST
 @require(Perm.EDIT_ALL, NOT_ALLOWED_ACTION)
+@refuses_what_no_longer_applies
 def decision_withdraw(request: HttpRequest, key: str) -> HttpResponse:
     decision = get_object_or_404(Decision, key=key.upper())
     form = WithdrawForm(request.POST)
     if not form.is_valid():
         return _action_page(request, decision, "withdraw", form)
-    try:
-        services.decision_withdraw(
-            decision=decision,
-            by=request.user,
-            reason=form.cleaned_data["reason"],
-            expected_version=_expected(form),
-        )
-    except services.DecisionStateError as error:
-        return _refuse_state(request, decision, str(error))
-    except StaleEdit:
-        return _refuse_state(request, decision, _stale_message(decision))
+    services.decision_withdraw(
+        decision=decision,
+        by=request.user,
+        reason=form.cleaned_data["reason"],
+        expected_version=_expected(form),
+    )
     return _done(request, decision, f"{decision.key} withdrawn.")
 
 
 @require_http_methods(["GET", "POST"])
 @require(Perm.EDIT_ALL, NOT_ALLOWED_ACTION)
+@refuses_what_no_longer_applies
 def decision_supersede(request: HttpRequest, key: str) -> HttpResponse:
     decision = get_object_or_404(Decision, key=key.upper())
     if request.method == "GET":
@@ -460,18 +471,13 @@ def decision_supersede(request: HttpRequest, key: str) -> HttpResponse:
     form = SupersedeForm(request.POST)
     if not form.is_valid():
         return _action_page(request, decision, "supersede", form)
-    try:
-        successor = services.decision_supersede(
-            decision=decision,
-            by=request.user,
-            title=form.cleaned_data["title"],
-            reason=form.cleaned_data["reason"],
-            expected_version=_expected(form),
-        )
-    except services.DecisionStateError as error:
-        return _refuse_state(request, decision, str(error))
-    except StaleEdit:
-        return _refuse_state(request, decision, _stale_message(decision))
+    successor = services.decision_supersede(
+        decision=decision,
+        by=request.user,
+        title=form.cleaned_data["title"],
+        reason=form.cleaned_data["reason"],
+        expected_version=_expected(form),
+    )
     messages.success(
         request, f"{successor.key} opened; it supersedes {decision.key}. Review its options and stakeholders."
     )
@@ -505,6 +511,7 @@ def decision_review_condition(request: HttpRequest, key: str, condition_id: int)
 
 @require_http_methods(["GET", "POST"])
 @require(Perm.EDIT_ALL, NOT_ALLOWED_ACTION)
+@refuses_what_no_longer_applies
 def decision_reopen(request: HttpRequest, key: str) -> HttpResponse:
     decision = get_object_or_404(Decision, key=key.upper())
     if request.method == "GET":
@@ -513,18 +520,13 @@ def decision_reopen(request: HttpRequest, key: str) -> HttpResponse:
     form = ReopenForm(request.POST)
     if not form.is_valid():
         return _action_page(request, decision, "reopen", form)
-    try:
-        services.decision_reopen(
-            decision=decision,
-            by=request.user,
-            condition=form.cleaned_data["condition"],
-            note=form.cleaned_data["note"],
-            expected_version=_expected(form),
-        )
-    except services.DecisionStateError as error:
-        return _refuse_state(request, decision, str(error))
-    except StaleEdit:
-        return _refuse_state(request, decision, _stale_message(decision))
+    services.decision_reopen(
+        decision=decision,
+        by=request.user,
+        condition=form.cleaned_data["condition"],
+        note=form.cleaned_data["note"],
+        expected_version=_expected(form),
+    )
     return _done(request, decision, f"{decision.key} reopened: it is back in the decision queue.")
 
 
@@ -549,7 +551,7 @@ def decision_record_outcome(request: HttpRequest, key: str) -> HttpResponse:
     if decision.status != Decision.Status.OPEN:
         return _refuse_state(
             request,
-            decision,
+            decision.key,
             f"{decision.key} is {decision.get_status_display().lower()}; only an open decision is decided.",
         )
     if request.method == "GET":
@@ -571,7 +573,7 @@ def decision_record_outcome(request: HttpRequest, key: str) -> HttpResponse:
         except services.DecisionStateError as error:
             form.add_error(None, str(error))
         except StaleEdit:
-            form.add_error(None, _stale_message(decision))
+            form.add_error(None, _stale_message(decision.key))
         else:
             message = f"{decision.key} decided: {decision.outcome}"
             if is_fragment_request(request):
