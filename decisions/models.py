@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from leadership_os.models import KeyedModel, Person, Surface, Tag, VersionedModel
@@ -14,6 +17,21 @@ class Stance(models.TextChoices):
     OPPOSE = "oppose", "Oppose"
     NEUTRAL = "neutral", "Neutral"
     UNKNOWN = "unknown", "Unknown"
+
+
+class DecisionQuerySet(models.QuerySet["Decision"]):
+    def search(self, text: str) -> DecisionQuerySet:
+        """Decisions whose key, title or question contains `text` (case-insensitive)."""
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(Q(title__icontains=text) | Q(question__icontains=text) | Q(key__iexact=text))
+
+    def open(self) -> DecisionQuerySet:
+        return self.filter(status=Decision.Status.OPEN)
+
+    def decided(self) -> DecisionQuerySet:
+        return self.filter(status=Decision.Status.DECIDED)
 
 
 class Decision(KeyedModel, VersionedModel):
@@ -55,11 +73,47 @@ class Decision(KeyedModel, VersionedModel):
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[tags])
 
+    objects = DecisionQuerySet.as_manager()
+
     class Meta:
         ordering = ["-number"]
 
     def __str__(self) -> str:
         return f"{self.key} {self.title}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in (self.Status.DECIDED, self.Status.SUPERSEDED, self.Status.WITHDRAWN)
+
+    @property
+    def has_outcome(self) -> bool:
+        return self.status in (self.Status.DECIDED, self.Status.SUPERSEDED)
+
+    @property
+    def chosen_option(self) -> Option | None:
+        """The chosen option (reads the prefetched options when there are)."""
+        return next((option for option in self.options.all() if option.chosen), None)
+
+    @property
+    def other_options(self) -> list[Option]:
+        return [option for option in self.options.all() if not option.chosen]
+
+    @property
+    def dated_on(self) -> dt.date | None:
+        """The date a reader places it at: when it was decided, else when it was opened."""
+        return self.decided_on or self.opened_on
+
+    def days_to_needed_by(self, today: dt.date) -> int | None:
+        """Days from `today` to `needed_by` (negative when overdue); None when not open or no date."""
+        if self.status != self.Status.OPEN or self.needed_by is None:
+            return None
+        return (self.needed_by - today).days
+
+    def conditions_to_review(self, today: dt.date) -> list[ReopenCondition]:
+        """The reopen conditions that are due or triggered (RULES.md), for a decided decision."""
+        if self.status != self.Status.DECIDED:
+            return []
+        return [c for c in self.reopen_conditions.all() if c.needs_review(today)]
 
 
 class Option(models.Model):
@@ -111,3 +165,27 @@ class ReopenCondition(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+    def is_due(self, today: dt.date) -> bool:
+        """Its review date has come and it has not been reviewed since (RULES.md)."""
+        return (
+            self.review_on is not None
+            and self.review_on <= today
+            and (self.reviewed_on is None or self.reviewed_on < self.review_on)
+        )
+
+    def is_triggered(self, today: dt.date) -> bool:
+        """It was triggered and has not been reviewed since (RULES.md)."""
+        return (
+            self.triggered_on is not None
+            and self.triggered_on <= today
+            and (self.reviewed_on is None or self.reviewed_on < self.triggered_on)
+        )
+
+    def needs_review(self, today: dt.date) -> bool:
+        return self.is_due(today) or self.is_triggered(today)
+
+    def review_from(self, today: dt.date) -> dt.date | None:
+        """The earliest review date that settles this condition: not before what made it due."""
+        dates = [d for d in (self.review_on, self.triggered_on) if d is not None and d <= today]
+        return max(dates) if dates else None

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from simple_history.models import DeletedObject
 
 
 @dataclass
@@ -27,15 +28,28 @@ class HistoryEntry:
 
 
 def _display(model: type[models.Model], name: str, value: Any) -> str:
+    if isinstance(value, list):  # a many-to-many field: the rows of its through table
+        return ", ".join(sorted(_m2m_label(model, row) for row in value))
+    if isinstance(value, DeletedObject):  # simple-history's stand-in for an empty or deleted relation
+        return "" if value.pk is None else f"(deleted {value.model._meta.verbose_name})"
     try:
         model_field = model._meta.get_field(name)
     except FieldDoesNotExist:  # a history-only column
         return "" if value is None else str(value)
     if getattr(model_field, "choices", None):
         return str(dict(model_field.choices).get(value, value))
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if value is None or value == "":
         return ""
     return str(value)
+
+
+def _m2m_label(model: type[models.Model], row: dict[str, Any]) -> str:
+    """The other side of a through-table row, e.g. the tag of a (decision, tag) row."""
+    own = model._meta.model_name
+    others = [value for key, value in row.items() if key != own]
+    return ", ".join(_display(model, "", value) for value in others)
 
 
 def history_entries(
@@ -64,7 +78,7 @@ def history_entries(
         )
         if previous is not None and kind == "changed":
             model = record.instance_type
-            delta = record.diff_against(previous)
+            delta = record.diff_against(previous, foreign_keys_are_objs=True)
             for change in delta.changes:
                 if change.field in ignore:
                     continue

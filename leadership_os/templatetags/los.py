@@ -50,8 +50,12 @@ def main_nav(context: dict[str, Any]) -> dict[str, Any]:
 
 
 @register.simple_tag
-def url_if_exists(name: str) -> str:
-    return _reverse_or_none(name) or ""
+def url_if_exists(name: str, *args: Any) -> str:
+    """The address of a URL name (with its arguments), or "" while no app provides it yet."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
 
 
 @register.filter

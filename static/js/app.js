@@ -30,12 +30,16 @@
     if (el && el.parentElement && el.parentElement.id === "notices") el.remove();
   });
 
-  // Elements marked data-autofocus take focus after an htmx swap (inline edit forms).
+  // Elements marked data-autofocus take focus after an htmx swap (inline edit forms, added rows), once:
+  // a row added below earlier ones must not hand the focus back to the first.
   document.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail.elt;
     if (!target || !target.querySelector) return;
     var focus = target.matches && target.matches("[data-autofocus]") ? target : target.querySelector("[data-autofocus]");
-    if (focus) focus.focus();
+    if (focus) {
+      focus.removeAttribute("data-autofocus");
+      focus.focus();
+    }
   });
 
   // Escape cancels an inline edit form that offers a cancel link.

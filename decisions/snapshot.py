@@ -1,0 +1,260 @@
+"""The `decisions` section of the org snapshot: decisions with their options, stakeholders' positions
+and reopen conditions nested, referring to people, surfaces and other decisions by key.
+
+    {"key": "D-12", "title": "...", "question": "...", "status": "decided", "surface": "government",
+     "driver": "aisha-bello", "decider": "maya-okafor", "tags": ["fedramp"], "needed_by": "@+5",
+     "opened_on": "@-20", "decided_on": "@-3", "outcome": "...", "reasoning": "...", "supersedes": "D-4",
+     "options": [{"title": "...", "pros": "...", "cons": "...", "rejected_because": "...", "chosen": true}],
+     "stakeholders": [{"person": "rachel-stein", "stance": "oppose", "position": "..."}],
+     "reopen_conditions": [{"text": "...", "review_on": "@+30", "triggered_on": null,
+                            "reviewed_on": null, "review_note": ""}]}
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from django.contrib.auth import get_user_model
+from pydantic import Field, field_validator
+from pydantic_core import PydanticCustomError
+
+from decisions.models import Decision, DecisionStakeholder, Option, ReopenCondition
+from leadership_os.models import KeyCounter
+from leadership_os.snapshot import KeyIndex, Problems, Record, RelDate, Section, WriteContext
+
+Status = Literal["draft", "open", "decided", "superseded", "withdrawn"]
+TagName = Annotated[str, Field(min_length=1, max_length=50, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+
+
+class OptionIn(Record):
+    title: str = Field(min_length=1, max_length=200)
+    description: str = ""
+    pros: str = ""
+    cons: str = ""
+    rejected_because: str = ""
+    chosen: bool = False
+
+
+class StakeholderIn(Record):
+    person: str = Field(min_length=1)
+    position: str = ""
+    stance: Literal["support", "oppose", "neutral", "unknown"] = "unknown"
+
+
+class ReopenConditionIn(Record):
+    text: str = Field(min_length=1)
+    review_on: RelDate | None = None
+    triggered_on: RelDate | None = None
+    reviewed_on: RelDate | None = None
+    review_note: str = ""
+
+
+class DecisionIn(Record):
+    key: str
+    title: str = Field(min_length=1, max_length=200)
+    question: str = Field(min_length=1)
+    context: str = ""
+    status: Status = "draft"
+    driver: str | None = None
+    decider: str | None = None
+    surface: str | None = None
+    tags: list[TagName] = Field(default_factory=list)
+    needed_by: RelDate | None = None
+    opened_on: RelDate | None = None
+    decided_on: RelDate | None = None
+    outcome: str = ""
+    reasoning: str = ""
+    supersedes: str | None = None
+    created_by: str | None = Field(
+        default=None, description="The username of the login that wrote it, if that login exists here."
+    )
+    options: list[OptionIn] = Field(default_factory=list)
+    stakeholders: list[StakeholderIn] = Field(default_factory=list)
+    reopen_conditions: list[ReopenConditionIn] = Field(default_factory=list)
+
+    @field_validator("key")
+    @classmethod
+    def _a_decision_key(cls, value: str) -> str:
+        if not re.fullmatch(r"D-[1-9][0-9]*", value):
+            raise PydanticCustomError("decision_key", "must be a decision key such as D-12")
+        return value
+
+
+def _number(key: str) -> int:
+    return int(key.split("-", 1)[1])
+
+
+def check_decisions(items: list[DecisionIn], index: KeyIndex, problems: Problems) -> None:
+    superseded_by: dict[str, int] = {}
+    for position, item in enumerate(items):
+        place = f"decisions[{position}]"
+        index.check(problems, f"{place}.driver", "people", item.driver, "person")
+        index.check(problems, f"{place}.decider", "people", item.decider, "person")
+        index.check(problems, f"{place}.surface", "surfaces", item.surface, "surface")
+        if item.supersedes:
+            if item.supersedes == item.key:
+                problems.add(f"{place}.supersedes", "a decision cannot supersede itself")
+            else:
+                index.check(problems, f"{place}.supersedes", "decisions", item.supersedes, "decision")
+            if item.supersedes in superseded_by:
+                problems.add(
+                    f"{place}.supersedes",
+                    f"{item.supersedes} is already superseded by decisions[{superseded_by[item.supersedes]}]",
+                )
+            superseded_by.setdefault(item.supersedes, position)
+        people: dict[str, int] = {}
+        for n, stakeholder in enumerate(item.stakeholders):
+            index.check(problems, f"{place}.stakeholders[{n}].person", "people", stakeholder.person, "person")
+            if stakeholder.person in people:
+                problems.add(
+                    f"{place}.stakeholders[{n}].person",
+                    f"{stakeholder.person!r} is already a stakeholder at stakeholders[{people[stakeholder.person]}]",
+                )
+            people.setdefault(stakeholder.person, n)
+        chosen = [n for n, option in enumerate(item.options) if option.chosen]
+        if item.status == "decided":
+            if len(chosen) != 1 and item.options:
+                problems.add(
+                    f"{place}.options",
+                    f"a decided decision has exactly one chosen option, not {len(chosen)}",
+                )
+            if not item.options and not item.outcome:
+                problems.add(
+                    f"{place}.outcome", "a decided decision without options must say what was decided"
+                )
+            if item.decided_on is None:
+                problems.add(f"{place}.decided_on", "required for a decided decision")
+        elif len(chosen) > 1:
+            problems.add(f"{place}.options", f"at most one option is chosen, not {len(chosen)}")
+        if item.status in ("draft", "open", "withdrawn") and chosen:
+            problems.add(
+                f"{place}.options[{chosen[0]}].chosen", f"a {item.status} decision has no chosen option yet"
+            )
+
+
+def write_decisions(items: list[DecisionIn], ctx: WriteContext) -> None:
+    usernames = {item.created_by for item in items if item.created_by}
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=usernames)}
+    written: dict[str, Decision] = {}
+    for item in sorted(items, key=lambda i: _number(i.key)):
+        decision = Decision(
+            number=_number(item.key),
+            title=item.title,
+            question=item.question,
+            context=item.context,
+            status=item.status,
+            driver=ctx.get("people", item.driver),
+            decider=ctx.get("people", item.decider),
+            surface=ctx.get("surfaces", item.surface),
+            needed_by=ctx.date(item.needed_by),
+            opened_on=ctx.date(item.opened_on),
+            decided_on=ctx.date(item.decided_on),
+            outcome=item.outcome,
+            reasoning=item.reasoning,
+            created_by=users.get(item.created_by or ""),
+        )
+        decision.save()
+        if item.tags:
+            decision.tags.set(ctx.tags(item.tags))
+        for position, option in enumerate(item.options):
+            Option.objects.create(decision=decision, position=position, **option.model_dump())
+        for stakeholder in item.stakeholders:
+            DecisionStakeholder.objects.create(
+                decision=decision,
+                person=ctx.get("people", stakeholder.person),
+                position=stakeholder.position,
+                stance=stakeholder.stance,
+            )
+        for condition in item.reopen_conditions:
+            ReopenCondition.objects.create(
+                decision=decision,
+                text=condition.text,
+                review_on=ctx.date(condition.review_on),
+                triggered_on=ctx.date(condition.triggered_on),
+                reviewed_on=ctx.date(condition.reviewed_on),
+                review_note=condition.review_note,
+            )
+        written[item.key] = decision
+        ctx.put("decisions", item.key, decision)
+    for item in items:
+        if item.supersedes:
+            decision = written[item.key]
+            decision.supersedes = written[item.supersedes]
+            decision.save(update_fields=["supersedes"])
+    if written:
+        KeyCounter.reserve(Decision.KEY_PREFIX, max(d.number for d in written.values()))
+
+
+def _date(value: Any) -> str | None:
+    return value.isoformat() if value else None
+
+
+def export_decisions() -> list[dict[str, Any]]:
+    decisions = (
+        Decision.objects.select_related("driver", "decider", "surface", "supersedes", "created_by")
+        .prefetch_related("tags", "options", "stakeholders__person", "reopen_conditions")
+        .order_by("number")
+    )
+    rows = []
+    for d in decisions:
+        rows.append(
+            {
+                "key": d.key,
+                "title": d.title,
+                "question": d.question,
+                "context": d.context,
+                "status": d.status,
+                "driver": d.driver.key if d.driver else None,
+                "decider": d.decider.key if d.decider else None,
+                "surface": d.surface.key if d.surface else None,
+                "tags": sorted(t.name for t in d.tags.all()),
+                "needed_by": _date(d.needed_by),
+                "opened_on": _date(d.opened_on),
+                "decided_on": _date(d.decided_on),
+                "outcome": d.outcome,
+                "reasoning": d.reasoning,
+                "supersedes": d.supersedes.key if d.supersedes else None,
+                "created_by": d.created_by.username if d.created_by else None,
+                "options": [
+                    {
+                        "title": o.title,
+                        "description": o.description,
+                        "pros": o.pros,
+                        "cons": o.cons,
+                        "rejected_because": o.rejected_because,
+                        "chosen": o.chosen,
+                    }
+                    for o in d.options.all()
+                ],
+                "stakeholders": [
+                    {"person": s.person.key, "position": s.position, "stance": s.stance}
+                    for s in d.stakeholders.all()
+                ],
+                "reopen_conditions": [
+                    {
+                        "text": c.text,
+                        "review_on": _date(c.review_on),
+                        "triggered_on": _date(c.triggered_on),
+                        "reviewed_on": _date(c.reviewed_on),
+                        "review_note": c.review_note,
+                    }
+                    for c in d.reopen_conditions.all()
+                ],
+            }
+        )
+    return rows
+
+
+SECTIONS = [
+    Section(
+        name="decisions",
+        record=DecisionIn,
+        order=30,
+        key_of=lambda r: r.key,
+        check=check_decisions,
+        write=write_decisions,
+        export=export_decisions,
+        models=(Decision,),
+    )
+]
