@@ -108,8 +108,15 @@ def filter_map(
     elif filters.attention == "waiting":
         queryset = queryset.filter(state__in=ACTIVE_STATES, blocked_by_decision__isnull=False)
     elif filters.attention == "not-escalated":
-        queryset = queryset.filter(state=State.BLOCKED, escalation__in=[Escalation.NONE, Escalation.WATCHING])
+        queryset = queryset.filter(_blocked_not_escalated(today, limits))
     return queryset
+
+
+def _blocked_not_escalated(today: dt.date, limits: dict[str, int]) -> Q:
+    """Blocked long enough that the radar asks for an escalation, and not escalated (RULES.md)."""
+    cutoff = today - dt.timedelta(days=limits["BLOCKED_ESCALATE_DAYS"])
+    long_enough = Q(blocked_since__lte=cutoff) | Q(blocked_since__isnull=True, last_update_on__lte=cutoff)
+    return Q(state=State.BLOCKED, escalation__in=[Escalation.NONE, Escalation.WATCHING]) & long_enough
 
 
 @dataclass
@@ -272,10 +279,7 @@ def map_summary(*, today: dt.date, limits: dict[str, int]) -> MapSummary:
             & ~Q(next_decision_on__lt=today, next_decision__status=Decision.Status.DECIDED),
         ),
         waiting=Count("pk", filter=active & Q(blocked_by_decision__isnull=False)),
-        not_escalated=Count(
-            "pk",
-            filter=Q(state=State.BLOCKED, escalation__in=[Escalation.NONE, Escalation.WATCHING]),
-        ),
+        not_escalated=Count("pk", filter=_blocked_not_escalated(today, limits)),
     )
     return MapSummary(
         total=counts["total"],
@@ -405,8 +409,7 @@ def ledger_summary(*, today: dt.date) -> LedgerSummary:
 
 def ledger_owner_choices() -> list[tuple[str, str]]:
     return [
-        (p.key, p.name)
-        for p in Person.objects.filter(commitments__done_on__isnull=True).distinct().order_by("name")
+        (p.key, p.name) for p in Person.objects.filter(commitments__isnull=False).distinct().order_by("name")
     ]
 
 

@@ -86,6 +86,12 @@ def _map_url(key: str | None = None) -> str:
     return f"{url}#ws-{key}" if key else url
 
 
+def _origin(request: HttpRequest, default: str) -> str:
+    """Which page a form was posted from ("map", "ledger" or "detail"), to answer with its region."""
+    value = request.POST.get("from") or request.GET.get("from") or default
+    return value if value in ("map", "ledger", "detail") else default
+
+
 def _today() -> dt.date:
     return timezone.localdate()
 
@@ -268,7 +274,7 @@ def status_update_create(request: HttpRequest, key: str) -> HttpResponse:
     ws = _get_row(key, today=today, limits=limits)
     if not can_post_on(request.user, ws):
         return forbidden(request, CANNOT_POST)
-    origin = request.POST.get("from") or request.GET.get("from") or "map"
+    origin = _origin(request, "map")
     fragment = _wants_fragment(request)
     if request.method == "GET":
         if not fragment:
@@ -576,7 +582,7 @@ def _commitment_action(request: HttpRequest, key: str, action: str) -> HttpRespo
     commitment = _commitment_for(request, key)
     if not can_close(request.user, commitment):
         return forbidden(request, CANNOT_CLOSE)
-    origin = request.POST.get("from", "ledger")
+    origin = _origin(request, "ledger")
     form = VersionForm(request.POST)
     if not form.is_valid():
         return forbidden(
@@ -625,7 +631,7 @@ def commitment_recommit(request: HttpRequest, key: str) -> HttpResponse:
     commitment = _commitment_for(request, key)
     if not can_close(request.user, commitment):
         return forbidden(request, CANNOT_CLOSE)
-    origin = request.POST.get("from") or request.GET.get("from") or "ledger"
+    origin = _origin(request, "ledger")
     fragment = _wants_fragment(request)
     if request.method == "GET":
         form = RecommitForm(
@@ -683,7 +689,7 @@ def _recommit_page(
 def commitment_row(request: HttpRequest, key: str) -> HttpResponse:
     """One commitment's row as it is now (the cancel link of moving a due date)."""
     commitment = _commitment_for(request, key)
-    origin = request.GET.get("from", "ledger")
+    origin = _origin(request, "ledger")
     if not _wants_fragment(request):
         return _back_to(origin, commitment)
     return _commitment_row(request, commitment, origin=origin, focus=request.GET.get("focus", ""))

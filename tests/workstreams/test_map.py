@@ -181,3 +181,11 @@ def test_an_empty_map_says_how_to_get_workstreams(client_as, db) -> None:
     html = client_as("viewer").get(MAP).content.decode()
     assert "No workstreams yet" in html
     assert "No workstream matches" in client_as("viewer").get(f"{MAP}?state=blocked").content.decode()
+
+
+def test_blocked_not_escalated_counts_only_what_has_waited_long_enough(client_as, org) -> None:
+    fresh = WorkstreamFactory(state=State.BLOCKED, blocker="Since this morning", blocked_since=days(-1))
+    html = client_as("viewer").get(f"{MAP}?attention=not-escalated").content.decode()
+    assert f'id="ws-{org["blocked"].key}"' in html
+    assert f'id="ws-{fresh.key}"' not in html
+    assert re.search(r'chip-n">1</span> blocked, not escalated', html)
