@@ -9,9 +9,10 @@ from django.shortcuts import render
 
 
 def is_fragment_request(request: HttpRequest) -> bool:
-    """An htmx request that is not a boosted navigation wants a fragment, not a page."""
+    """An htmx request wants a fragment, not a page, unless it is a boosted navigation or htmx
+    restoring a page from history after Back (it needs the whole page then)."""
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
 def render_page(

@@ -56,8 +56,7 @@ CANNOT_CLOSE = "Only the commitment's owner, its workstream's owner or the chief
 
 
 def _wants_fragment(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return is_fragment_request(request) and not (htmx and htmx.history_restore_request)
+    return is_fragment_request(request)
 
 
 def _page(request: HttpRequest, template: str, context: dict[str, Any], *, partial: str) -> HttpResponse:
