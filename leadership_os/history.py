@@ -31,6 +31,16 @@ def _display(model: type[models.Model], name: str, value: Any) -> str:
         model_field = model._meta.get_field(name)
     except FieldDoesNotExist:  # a history-only column
         return "" if value is None else str(value)
+    if model_field.many_to_many and isinstance(value, list):
+        # simple-history gives a many-to-many value as rows of its through table: show the names.
+        target = model_field.m2m_reverse_field_name()
+        ids = [row.get(target) for row in value if isinstance(row, dict)]
+        names = {obj.pk: str(obj) for obj in model_field.related_model._default_manager.filter(pk__in=ids)}
+        return ", ".join(sorted(names.get(pk, f"#{pk}") for pk in ids))
+    if model_field.many_to_one and value is not None and not isinstance(value, models.Model):
+        # A foreign key arrives as its id: show the record it points to, if it still exists.
+        related = model_field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related is not None else f"#{value}"
     if getattr(model_field, "choices", None):
         return str(dict(model_field.choices).get(value, value))
     if value is None or value == "":
