@@ -81,3 +81,51 @@ class StartHereRead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} read step {self.step_id}"
+
+
+class SearchDocument(models.Model):
+    """One searchable record (a decision, context entry, workstream or brief) as the search index
+    holds it: what a result shows and what ranks it, kept narrow so that ranking many matches stays
+    fast. Its text and its words are in `SearchText`. Written only through `context_repo.search`.
+
+    The words are normalized once in Python (`context_repo.search.words`) so that SQLite FTS5 and
+    PostgreSQL index the same tokens. The full-text side is created by migration 0004 for each
+    database: on SQLite an FTS5 table over `SearchText`, kept in step by triggers; on PostgreSQL
+    generated `tsvector` columns (the whole record on `SearchText`, with a GIN index; the title here).
+    """
+
+    class Type(models.TextChoices):
+        DECISION = "decision", "Decision"
+        CONTEXT = "context", "Context entry"
+        WORKSTREAM = "workstream", "Workstream"
+        BRIEF = "brief", "Brief"
+
+    type = models.CharField(max_length=12, choices=Type.choices)
+    object_id = models.PositiveBigIntegerField()
+    dated = models.DateField()
+    ref = models.CharField(max_length=40, db_index=True, help_text="The record's key, e.g. D-12.")
+    subtype = models.CharField(max_length=24, blank=True, help_text="A context entry's kind.")
+    status = models.CharField(max_length=24, blank=True)
+    title = models.CharField(max_length=300)
+    summary = models.TextField(blank=True, help_text="One line: a decision's outcome, a debate's conclusion.")
+    index_title = models.TextField(blank=True, help_text="The title's normalized words.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["type", "object_id"], name="one_document_per_record")]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.ref}"
+
+
+class SearchText(models.Model):
+    """A search document's plain text (for snippets) and its normalized words, title and body."""
+
+    document = models.OneToOneField(
+        SearchDocument, primary_key=True, on_delete=models.CASCADE, related_name="search_text"
+    )
+    index_title = models.TextField(blank=True)
+    index_body = models.TextField(blank=True)
+    text = models.TextField(blank=True, help_text="Plain text of the body, for snippets.")
+
+    def __str__(self) -> str:
+        return f"Text of {self.document_id}"

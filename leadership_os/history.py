@@ -36,6 +36,10 @@ def _display(model: type[models.Model], name: str, value: Any) -> str:
         model_field = model._meta.get_field(name)
     except FieldDoesNotExist:  # a history-only column
         return "" if value is None else str(value)
+    if model_field.many_to_one and value is not None and not isinstance(value, models.Model):
+        # A foreign key arrives as its id: show the record it points to, if it still exists.
+        related = model_field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related is not None else f"#{value}"
     if getattr(model_field, "choices", None):
         return str(dict(model_field.choices).get(value, value))
     if isinstance(value, bool):

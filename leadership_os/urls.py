@@ -20,6 +20,7 @@ urlpatterns = [
     path("briefs/", include("briefs.urls")),
     path("rhythms/", include("rhythms.urls")),
     path("context/", include("context_repo.urls")),
+    path("search/", include("context_repo.search_urls")),
 ]
 
 handler403 = "leadership_os.views.permission_denied"

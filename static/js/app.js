@@ -51,6 +51,18 @@
     if (cancel) cancel.click();
   });
 
+  // The shell's search dropdown closes on Escape, and when a click lands outside the search box.
+  function closeSearchResults() {
+    var results = document.getElementById("shell-search-results");
+    if (results) results.innerHTML = "";
+  }
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && event.target && event.target.id === "shell-q") closeSearchResults();
+  });
+  document.addEventListener("click", function (event) {
+    if (!(event.target.closest && event.target.closest(".shell-search"))) closeSearchResults();
+  });
+
   // Buttons with data-confirm ask first (used for destructive actions).
   document.addEventListener("submit", function (event) {
     var form = event.target;
