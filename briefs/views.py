@@ -149,6 +149,11 @@ class TextSection:
     def field(self) -> Any:
         return self.form[self.name] if self.form is not None else None
 
+    @property
+    def notes(self) -> str:
+        """The curated notes, the one section written in Markdown."""
+        return self.value if self.name == "notes" else ""
+
 
 def _position_people(engagement: Engagement) -> QuerySet[Person]:
     """Whose position can be recorded for an engagement: its attendees but the principal, and anyone

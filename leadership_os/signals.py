@@ -8,7 +8,7 @@ from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 ARTIFACT_APPS = ("leadership_os", "decisions", "workstreams", "briefs", "rhythms", "context_repo")
-NOT_ARTIFACTS = {"orgrevision", "snooze", "keycounter", "rolegrant", "feedtoken", "startherread"}
+NOT_ARTIFACTS = {"snooze"}
 
 
 def _bump(sender: Any, **kwargs: Any) -> None:
@@ -26,7 +26,8 @@ def connect() -> None:
     for label in ARTIFACT_APPS:
         for model in apps.get_app_config(label).get_models():
             name = model._meta.model_name or ""
-            if name in NOT_ARTIFACTS or name.startswith("historical"):
+            # An artifact is a record kept with history; derived tables (search index, counters) are not.
+            if name in NOT_ARTIFACTS or name.startswith("historical") or not hasattr(model, "history"):
                 continue
             post_save.connect(_bump, sender=model, dispatch_uid=f"org-revision-save-{label}.{name}")
             post_delete.connect(_bump, sender=model, dispatch_uid=f"org-revision-delete-{label}.{name}")

@@ -257,9 +257,12 @@ def export_status_updates() -> list[dict[str, Any]]:
 
 
 def export_commitments() -> list[dict[str, Any]]:
-    queryset = Commitment.objects.select_related(
-        "workstream", "owner", "promised_to", "decision", "occurrence", "engagement"
-    ).order_by("number")
+    # Commitments made in a ritual occurrence travel inside that occurrence (rhythms' section).
+    queryset = (
+        Commitment.objects.filter(occurrence__isnull=True)
+        .select_related("workstream", "owner", "promised_to", "decision", "engagement")
+        .order_by("number")
+    )
     rows = []
     for c in queryset:
         rows.append(

@@ -283,7 +283,9 @@ def test_deleting_a_decision_does_not_reindex_it_for_each_of_its_options(corpus)
         decision.delete()
     touching = [q["sql"] for q in captured.captured_queries if "context_repo_search" in q["sql"]]
     assert not [sql for sql in touching if sql.startswith(("INSERT", "UPDATE"))]  # no refresh on the way out
-    assert len(touching) <= 3  # find the document, delete its text, delete it
+    assert len(touching) <= 3, "\n".join(
+        s[:150] for s in touching
+    )  # find the document, delete its text, delete it
     assert corpus["decision"] not in refs("residency")
     # An option deleted on its own still refreshes its decision.
     other = DecisionFactory(title="Another decision")

@@ -165,19 +165,24 @@ def test_two_positions_of_the_same_person_are_refused(cos_client) -> None:
     assert not Decision.objects.exists()
 
 
-def test_the_new_decision_form_leaves_a_hook_for_settled_matches_only_when_its_endpoint_exists(
-    cos_client, settings
+def test_the_new_decision_form_shows_settled_decisions_that_match_the_title_as_it_is_typed(
+    cos_client,
 ) -> None:
-    content = cos_client.get("/decisions/new/").content.decode()
-    assert '<div id="settled-matches" aria-live="polite"></div>' in content
-    assert 'hx-target="#settled-matches"' not in content
-    settings.ROOT_URLCONF = "tests.decisions.urls_with_settled"
-    content = cos_client.get("/decisions/new/").content.decode()
+    content = " ".join(cos_client.get("/decisions/new/").content.decode().split())
     assert (
-        'hx-get="/settled/" hx-trigger="input changed delay:400ms" hx-target="#settled-matches" hx-swap="outerHTML"'
-        in " ".join(content.split())
+        'hx-get="/search/settled/" hx-trigger="input changed delay:400ms" hx-target="#settled-matches"'
+        in content
     )
     assert '<div id="settled-matches" aria-live="polite"></div>' in content
+    settled = DecisionFactory(
+        title="Retain Helix prompts for 30 days",
+        status=Decision.Status.DECIDED,
+        outcome="Keep prompts for 30 days.",
+    )
+    response = cos_client.get("/search/settled/?title=Retain Helix prompts", headers={"HX-Request": "true"})
+    matches = response.content.decode()
+    assert matches.lstrip().startswith('<div id="settled-matches"')
+    assert settled.key in matches and "Keep prompts for 30 days." in matches
 
 
 def test_opening_a_draft_puts_it_in_the_queue(cos_client) -> None:

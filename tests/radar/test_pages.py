@@ -149,7 +149,9 @@ def test_the_queue_ranks_decisions_with_their_bucket_and_why(client_as) -> None:
     assert "Record outcome" not in content
     principal_view = client_as("principal").get("/queue/").content.decode()
     assert f'hx-get="/decisions/{key}/outcome/?next=/queue/"' in principal_view
-    fragment = client_as("principal").get(f"/decisions/{key}/outcome/?next=/queue/", headers={"HX-Request": "true"})
+    fragment = client_as("principal").get(
+        f"/decisions/{key}/outcome/?next=/queue/", headers={"HX-Request": "true"}
+    )
     assert fragment.status_code == 200 and b"<html" not in fragment.content
 
 
