@@ -31,7 +31,7 @@ def env_for(scale: str) -> dict[str, str]:
         SQLITE_PATH=str(BENCH / f"{scale}.sqlite3"),
         DEBUG="false",
         SECRET_KEY="bench-only-" + "k" * 60,
-        ALLOWED_HOSTS="127.0.0.1,localhost",
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",  # testserver: the in-process query counts
         SECURE_SSL_REDIRECT="false",
         SECURE_COOKIES="false",
         DJANGO_SETTINGS_MODULE="leadership_os.settings",
@@ -59,7 +59,12 @@ def build(scale: str) -> None:
 
 def inspect(scale: str) -> dict:
     out = subprocess.run(
-        [PY, "bench/inspect_db.py"], cwd=ROOT, env=env_for(scale), check=True, capture_output=True, text=True
+        [PY, "bench/inspect_db.py"],
+        cwd=ROOT,
+        env=env_for(scale),
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 

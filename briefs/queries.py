@@ -30,6 +30,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.template.defaultfilters import pluralize
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -400,14 +401,15 @@ def workstream_facts(ws: Workstream, today: dt.date) -> list[Fact]:
     stale_days = rule_thresholds()["STALE_DAYS"]
     if ws.state == State.BLOCKED:
         since = ws.blocked_since
-        days = f" for {(today - since).days} days" if since else ""
+        days = f" for {(today - since).days} day{pluralize((today - since).days)}" if since else ""
         facts.append(Fact("blocked", "Blocked", f"Blocked{days}: {ws.blocker or 'no blocker written down'}"))
     if ws.escalation == Escalation.ESCALATED:
         when = f" on {ws.escalated_on:%-d %b}" if ws.escalated_on else ""
         facts.append(Fact("escalated", "Escalated", f"Escalated{when}"))
     last_update = ws.last_update  # type: ignore[attr-defined]
     if last_update is not None and (today - last_update).days >= stale_days:
-        facts.append(Fact("stale", "Stale", f"No update for {(today - last_update).days} days"))
+        age = (today - last_update).days
+        facts.append(Fact("stale", "Stale", f"No update for {age} day{pluralize(age)}"))
     if (
         ws.next_decision_on
         and ws.next_decision_on < today

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -31,6 +32,7 @@ DASHBOARD_PANELS = (
     "dash-rituals",
 )
 RITUAL_RULES = ("ritual-without-purpose", "ritual-theater")
+PAGE_SIZE = 50
 
 
 @login_not_required
@@ -146,6 +148,8 @@ def _radar_context(request: HttpRequest, evaluation: radar_queries.Evaluation) -
         items = [i for i in items if i.surface == wanted]
     if filters.get("type"):
         items = [i for i in items if i.subject.type == filters["type"]]
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
     snoozed_rows = radar_queries.rows(evaluation, [item for item, _ in evaluation.snoozed])
     for row, (_, snooze) in zip(snoozed_rows, evaluation.snoozed, strict=True):
         row["snooze"] = snooze
@@ -158,13 +162,15 @@ def _radar_context(request: HttpRequest, evaluation: radar_queries.Evaluation) -
                 f"#{radar_queries.item_id(i)}",
                 f"{i.severity.capitalize()}: {i.subject.key} {i.subject.title} ({i.rule})",
             )
-            for i in items
+            for i in shown
         ],
         sectors,
     )
     return {
         "evaluation": evaluation,
-        "rows": radar_queries.rows(evaluation, items),
+        "rows": radar_queries.rows(evaluation, shown),
+        "page_obj": page,
+        "total": len(items),
         "snoozed_rows": snoozed_rows,
         "form": form,
         "filtered": bool(filters and any(filters.values())),
@@ -228,9 +234,11 @@ def queue(request: HttpRequest) -> HttpResponse:
     bucket = request.GET.get("bucket", "")
     if bucket:
         items = [i for i in items if i.bucket == bucket]
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "evaluation": evaluation,
-        "rows": radar_queries.queue_rows(items),
+        "rows": radar_queries.queue_rows(list(page.object_list)),
+        "page_obj": page,
         "bucket": bucket,
         "can_record_outcome": request.user.has_perm(Perm.RECORD_OUTCOME),
         "bucket_counts": {
