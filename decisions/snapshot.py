@@ -21,7 +21,7 @@ from pydantic_core import PydanticCustomError
 
 from decisions.models import Decision, DecisionStakeholder, Option, ReopenCondition
 from leadership_os.models import KeyCounter
-from leadership_os.snapshot import KeyIndex, Problems, Record, RelDate, Section, WriteContext
+from leadership_os.snapshot import KeyIndex, Problems, Record, RelDate, Section, WriteContext, iso, key_number
 
 Status = Literal["draft", "open", "decided", "superseded", "withdrawn"]
 TagName = Annotated[str, Field(min_length=1, max_length=50, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
@@ -81,10 +81,6 @@ class DecisionIn(Record):
         return value
 
 
-def _number(key: str) -> int:
-    return int(key.split("-", 1)[1])
-
-
 def check_decisions(items: list[DecisionIn], index: KeyIndex, problems: Problems) -> None:
     superseded_by: dict[str, int] = {}
     for position, item in enumerate(items):
@@ -137,9 +133,9 @@ def write_decisions(items: list[DecisionIn], ctx: WriteContext) -> None:
     usernames = {item.created_by for item in items if item.created_by}
     users = {u.username: u for u in get_user_model().objects.filter(username__in=usernames)}
     written: dict[str, Decision] = {}
-    for item in sorted(items, key=lambda i: _number(i.key)):
+    for item in sorted(items, key=lambda i: key_number(i.key)):
         decision = Decision(
-            number=_number(item.key),
+            number=key_number(item.key),
             title=item.title,
             question=item.question,
             context=item.context,
@@ -186,10 +182,6 @@ def write_decisions(items: list[DecisionIn], ctx: WriteContext) -> None:
         KeyCounter.reserve(Decision.KEY_PREFIX, max(d.number for d in written.values()))
 
 
-def _date(value: Any) -> str | None:
-    return value.isoformat() if value else None
-
-
 def export_decisions() -> list[dict[str, Any]]:
     decisions = (
         Decision.objects.select_related("driver", "decider", "surface", "supersedes", "created_by")
@@ -209,9 +201,9 @@ def export_decisions() -> list[dict[str, Any]]:
                 "decider": d.decider.key if d.decider else None,
                 "surface": d.surface.key if d.surface else None,
                 "tags": sorted(t.name for t in d.tags.all()),
-                "needed_by": _date(d.needed_by),
-                "opened_on": _date(d.opened_on),
-                "decided_on": _date(d.decided_on),
+                "needed_by": iso(d.needed_by),
+                "opened_on": iso(d.opened_on),
+                "decided_on": iso(d.decided_on),
                 "outcome": d.outcome,
                 "reasoning": d.reasoning,
                 "supersedes": d.supersedes.key if d.supersedes else None,
@@ -234,9 +226,9 @@ def export_decisions() -> list[dict[str, Any]]:
                 "reopen_conditions": [
                     {
                         "text": c.text,
-                        "review_on": _date(c.review_on),
-                        "triggered_on": _date(c.triggered_on),
-                        "reviewed_on": _date(c.reviewed_on),
+                        "review_on": iso(c.review_on),
+                        "triggered_on": iso(c.triggered_on),
+                        "reviewed_on": iso(c.reviewed_on),
                         "review_note": c.review_note,
                     }
                     for c in d.reopen_conditions.all()

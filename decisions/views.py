@@ -13,7 +13,6 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -32,7 +31,7 @@ from decisions.forms import (
 )
 from decisions.models import Decision, ReopenCondition
 from leadership_os.access import Perm, Role, forbidden, require
-from leadership_os.htmx import is_fragment_request, render_page
+from leadership_os.htmx import is_fragment_request, render_page, safe_next
 from leadership_os.locking import StaleEdit, conflict_rows
 from leadership_os.models import Person, Surface
 
@@ -530,13 +529,6 @@ def decision_reopen(request: HttpRequest, key: str) -> HttpResponse:
     return _done(request, decision, f"{decision.key} reopened: it is back in the decision queue.")
 
 
-def _safe_next(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return ""
-
-
 @require_http_methods(["GET", "POST"])
 @require(Perm.RECORD_OUTCOME, NOT_ALLOWED_OUTCOME)
 def decision_record_outcome(request: HttpRequest, key: str) -> HttpResponse:
@@ -544,7 +536,7 @@ def decision_record_outcome(request: HttpRequest, key: str) -> HttpResponse:
     with the form fragment `decisions/_outcome_form.html`, or once recorded with a short confirmation
     (and the `decisionDecided` event), or a redirect to `next` when one is given."""
     decision = get_object_or_404(Decision.objects.prefetch_related("options"), key=key.upper())
-    next_url = _safe_next(request)
+    next_url = safe_next(request)
     template = (
         "decisions/_outcome_form.html" if is_fragment_request(request) else "decisions/decision_outcome.html"
     )

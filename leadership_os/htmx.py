@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def is_fragment_request(request: HttpRequest) -> bool:
@@ -26,3 +27,15 @@ def render_page(
     """Render `template` whole, or `template#partial` for an htmx request that targets that region."""
     name = f"{template}#{partial}" if partial and is_fragment_request(request) else template
     return render(request, name, context or {}, status=status)
+
+
+def safe_next(request: HttpRequest, *, within: str = "/") -> str:
+    """The `next` address of a request if it is a path of this site under `within`, else ""."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if (
+        target.startswith(within)
+        and not target.startswith("//")
+        and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+    ):
+        return target
+    return ""

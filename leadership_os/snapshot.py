@@ -135,6 +135,17 @@ class RelDateTime:
         )
 
 
+def key_number(key: str) -> int:
+    """The number of a stable key: `D-12` gives 12 (0 when the key ends in no number)."""
+    match = re.search(r"(\d+)$", key)
+    return int(match.group(1)) if match else 0
+
+
+def iso(value: dt.date | None) -> str | None:
+    """A date as an export writes it: ISO, or None."""
+    return value.isoformat() if value else None
+
+
 class Record(BaseModel):
     """Base of every snapshot record: unknown fields are an error, text is trimmed."""
 

@@ -19,7 +19,7 @@ from leadership_os import services, snapshot
 from leadership_os.access import Perm, forbidden, require
 from leadership_os.engine import RULES, describe_rules
 from leadership_os.forms import RadarFilterForm, SnoozeForm
-from leadership_os.htmx import is_fragment_request, render_page
+from leadership_os.htmx import is_fragment_request, render_page, safe_next
 from leadership_os.models import Snooze
 from leadership_os.radar_chart import build_chart
 
@@ -209,9 +209,7 @@ def radar_snooze(request: HttpRequest) -> HttpResponse:
         item=item, until=form.cleaned_data["until"], note=form.cleaned_data["note"], by=request.user
     )
     messages.success(request, f"{item.subject.key} is snoozed until {form.cleaned_data['until']:%-d %b}.")
-    target = request.POST.get("next") or "/radar/"
-    if not target.startswith("/") or target.startswith("//"):
-        target = "/radar/"
+    target = safe_next(request) or "/radar/"
     if is_fragment_request(request):
         return HttpResponseClientRedirect(target)
     return redirect(target)

@@ -28,6 +28,7 @@ from leadership_os.snapshot import (
     Section,
     SnapshotError,
     WriteContext,
+    key_number,
     sections,
 )
 from rhythms import recurrence
@@ -135,10 +136,6 @@ def check_occurrences(items: list[OccurrenceIn], index: KeyIndex, problems: Prob
             _check_ref(index, problems, f"{where}.workstream", "workstreams", made.workstream, "workstream")
 
 
-def _number(key: str) -> int:
-    return int(key.split("-", 1)[1])
-
-
 def _person(ctx: WriteContext, key: str | None) -> Person | None:
     if not key:
         return None
@@ -157,7 +154,7 @@ def write_rituals(items: list[RitualIn], ctx: WriteContext) -> None:
         except recurrence.RuleError as error:
             problems.add(f"rituals[{position}].rrule", str(error))
             continue
-        number = _number(item.key)
+        number = key_number(item.key)
         KeyCounter.reserve(Ritual.KEY_PREFIX, number)
         surface = (
             ctx.objects.get("surfaces", {}).get(item.surface) or Surface.objects.get(key=item.surface)
@@ -254,7 +251,7 @@ def write_occurrences(items: list[OccurrenceIn], ctx: WriteContext) -> None:
         occurrence.decisions_informed.set([decisions[k] for k in item.decisions_informed if k in decisions])
         occurrence.blockers_surfaced.set([workstreams[k] for k in item.blockers_surfaced if k in workstreams])
         for made in item.commitments:
-            number = _number(made.key)
+            number = key_number(made.key)
             KeyCounter.reserve(Commitment.KEY_PREFIX, number)
             due = ctx.date(made.due_on)
             Commitment.objects.create(

@@ -19,7 +19,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from leadership_os.access import Perm, require
 from leadership_os.history import history_entries
-from leadership_os.htmx import is_fragment_request, render_page
+from leadership_os.htmx import is_fragment_request, render_page, safe_next
 from leadership_os.locking import StaleEdit, conflict_rows
 from leadership_os.models import Person
 from rhythms import feed as ical
@@ -223,7 +223,7 @@ def ritual_retire(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, f"{ritual.key} was already retired on {ritual.retired_on:%-d %B %Y}.")
         return _done(request, reverse("rhythms:ritual_detail", args=[ritual.pk]))
     form = RetireForm(request.POST or None, initial={"version": ritual.version})
-    context: dict[str, Any] = {"form": form, "ritual": ritual, "next": _safe_next(request)}
+    context: dict[str, Any] = {"form": form, "ritual": ritual, "next": safe_next(request, within="/rhythms/")}
     if request.method == "POST" and form.is_valid():
         try:
             services.ritual_retire(
@@ -240,11 +240,6 @@ def ritual_retire(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"{ritual.key} {ritual.name} retired. Its record is kept.")
         return _done(request, context["next"] or reverse("rhythms:audit"))
     return render_page(request, "rhythms/ritual_retire.html", context, partial="rhythms-retire-form")
-
-
-def _safe_next(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    return target if target.startswith("/rhythms/") and "//" not in target else ""
 
 
 # The audit ----------------------------------------------------------------------------------------

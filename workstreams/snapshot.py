@@ -8,14 +8,13 @@ silently changing what the file says. Writes are bulk inserts with their history
 
 from __future__ import annotations
 
-import re
 from typing import Any, Literal
 
 from pydantic import Field
 from simple_history.utils import bulk_create_with_history
 
 from leadership_os.models import KeyCounter
-from leadership_os.snapshot import KeyIndex, Problems, Record, RelDate, Section, WriteContext
+from leadership_os.snapshot import KeyIndex, Problems, Record, RelDate, Section, WriteContext, iso, key_number
 from workstreams.models import Commitment, Escalation, State, StatusUpdate, Workstream
 from workstreams.services import apply_state_rules
 
@@ -66,11 +65,6 @@ class CommitmentIn(Record):
     engagement: str | None = None
 
 
-def _number(key: str) -> int:
-    match = re.search(r"(\d+)$", key)
-    return int(match.group(1)) if match else 0
-
-
 def check_workstreams(items: list[WorkstreamIn], index: KeyIndex, problems: Problems) -> None:
     for position, item in enumerate(items):
         place = f"workstreams[{position}]"
@@ -118,7 +112,7 @@ def check_commitments(items: list[CommitmentIn], index: KeyIndex, problems: Prob
 def write_workstreams(items: list[WorkstreamIn], ctx: WriteContext) -> None:
     objects = []
     for item in items:
-        number = _number(item.key)
+        number = key_number(item.key)
         ws = Workstream(
             number=number,
             key=f"{Workstream.KEY_PREFIX}-{number}",
@@ -172,7 +166,7 @@ def write_status_updates(items: list[StatusUpdateIn], ctx: WriteContext) -> None
 def write_commitments(items: list[CommitmentIn], ctx: WriteContext) -> None:
     objects = []
     for item in items:
-        number = _number(item.key)
+        number = key_number(item.key)
         due_on = ctx.date(item.due_on)
         objects.append(
             Commitment(
@@ -198,10 +192,6 @@ def write_commitments(items: list[CommitmentIn], ctx: WriteContext) -> None:
         KeyCounter.reserve(Commitment.KEY_PREFIX, max(c.number for c in objects))
 
 
-def _date(value: Any) -> str | None:
-    return value.isoformat() if value else None
-
-
 def _drop_empty(row: dict[str, Any], keep: tuple[str, ...] = ()) -> dict[str, Any]:
     return {k: v for k, v in row.items() if k in keep or v not in (None, "", [])}
 
@@ -222,14 +212,14 @@ def export_workstreams() -> list[dict[str, Any]]:
                     "owner": ws.owner.key if ws.owner else None,
                     "tags": sorted(tag.name for tag in ws.tags.all()),
                     "state": ws.state,
-                    "next_decision_on": _date(ws.next_decision_on),
+                    "next_decision_on": iso(ws.next_decision_on),
                     "next_decision": ws.next_decision.key if ws.next_decision else None,
                     "blocker": ws.blocker,
-                    "blocked_since": _date(ws.blocked_since),
+                    "blocked_since": iso(ws.blocked_since),
                     "blocked_by_decision": ws.blocked_by_decision.key if ws.blocked_by_decision else None,
                     "escalation": ws.escalation,
-                    "escalated_on": _date(ws.escalated_on),
-                    "created_on": _date(ws.created_on),
+                    "escalated_on": iso(ws.escalated_on),
+                    "created_on": iso(ws.created_on),
                 },
                 keep=("key", "name", "state", "escalation"),
             )
@@ -245,7 +235,7 @@ def export_status_updates() -> list[dict[str, Any]]:
         _drop_empty(
             {
                 "workstream": u.workstream.key,
-                "posted_on": _date(u.posted_on),
+                "posted_on": iso(u.posted_on),
                 "author": u.author.key if u.author else None,
                 "state": u.state,
                 "note": u.note,
@@ -273,10 +263,10 @@ def export_commitments() -> list[dict[str, Any]]:
                     "workstream": c.workstream.key if c.workstream else None,
                     "owner": c.owner.key if c.owner else None,
                     "promised_to": c.promised_to.key if c.promised_to else None,
-                    "due_on": _date(c.due_on),
-                    "original_due_on": _date(c.original_due_on),
+                    "due_on": iso(c.due_on),
+                    "original_due_on": iso(c.original_due_on),
                     "recommitted_count": c.recommitted_count or None,
-                    "done_on": _date(c.done_on),
+                    "done_on": iso(c.done_on),
                     "decision": c.decision.key if c.decision else None,
                     "occurrence": occurrence_key(c.occurrence) if c.occurrence else None,
                     "engagement": c.engagement.key if c.engagement else None,
