@@ -17,7 +17,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from leadership_os import radar as radar_queries
 from leadership_os import services, snapshot
 from leadership_os.access import Perm, forbidden, require
-from leadership_os.engine import RULES, describe_rules
+from leadership_os.engine import RULES, SEVERITIES, describe_rules
 from leadership_os.forms import RadarFilterForm, SnoozeForm
 from leadership_os.htmx import is_fragment_request, render_page, safe_next
 from leadership_os.models import Snooze
@@ -33,6 +33,7 @@ DASHBOARD_PANELS = (
 )
 RITUAL_RULES = ("ritual-without-purpose", "ritual-theater")
 PAGE_SIZE = 50
+ENGAGEMENTS_SHOWN = 12
 
 
 @login_not_required
@@ -54,30 +55,28 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("login")
 
 
-def _engagements_soon(today: dt.date) -> list[dict[str, Any]]:
-    """Today's and tomorrow's engagements with their brief's readiness, as the brief page computes it."""
+def _engagements_soon(today: dt.date) -> tuple[list[dict[str, Any]], int]:
+    """Today's and tomorrow's engagements (the first ENGAGEMENTS_SHOWN of them) with their brief's
+    readiness, as the brief page computes it, and how many there are in all."""
     from briefs.models import Engagement
     from briefs.queries import for_readiness, with_readiness
 
     zone = timezone.get_current_timezone()
     start = dt.datetime.combine(today, dt.time.min, tzinfo=zone)
-    end = start + dt.timedelta(days=2)
-    engagements = with_readiness(
-        list(
-            for_readiness(
-                Engagement.objects.filter(starts_at__gte=start, starts_at__lt=end).select_related("surface")
-            )
-        )
-    )
-    return [
+    window = Engagement.objects.filter(starts_at__gte=start, starts_at__lt=start + dt.timedelta(days=2))
+    shown = for_readiness(window.select_related("surface").order_by("starts_at", "number"))[
+        :ENGAGEMENTS_SHOWN
+    ]
+    rows = [
         {
             "engagement": engagement,
             "day": "Today" if timezone.localtime(engagement.starts_at).date() == today else "Tomorrow",
             "missing": engagement.readiness.missing,
             "url": radar_queries._path("briefs:brief_detail", [engagement.pk], f"/briefs/{engagement.pk}/"),
         }
-        for engagement in engagements
+        for engagement in with_readiness(list(shown))
     ]
+    return rows, window.count()
 
 
 def _recent_decisions(today: dt.date) -> list[Any]:
@@ -103,38 +102,41 @@ def _org_has_artifacts() -> bool:
 @require_GET
 @require(Perm.READ)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """The VP's morning: one screen, each panel an htmx region that can refresh on its own."""
+    """The VP's morning: one screen, each panel an htmx region that can refresh on its own (an htmx
+    request for one panel computes that panel only)."""
     if not _org_has_artifacts():
         return render(request, "leadership_os/dashboard.html", {"empty": True})
-    evaluation = radar_queries.evaluate_today()
-    visible = evaluation.visible
-    radar_top = visible[:8]
-    slipped = sorted(
-        (i for i in visible if i.rule == "slipped-commitment"),
-        key=lambda i: (-int(i.facts.get("days_late", 0)), i.subject.key),
-    )[:8]
-    rituals = [i for i in visible if i.rule in RITUAL_RULES]
-    queue_top = list(evaluation.result.queue[:6])
-    context = {
-        "evaluation": evaluation,
-        "today": evaluation.as_of,
-        "engagements": _engagements_soon(evaluation.as_of),
-        "radar_top": radar_queries.rows(evaluation, radar_top),
-        "radar_total": len(visible),
-        "snoozed_count": len(evaluation.snoozed),
-        "severity_counts": {s: sum(1 for i in visible if i.severity == s) for s in ("high", "medium", "low")},
-        "queue_top": radar_queries.queue_rows(queue_top),
-        "queue_total": len(evaluation.result.queue),
-        "slipped": radar_queries.rows(evaluation, slipped),
-        "slipped_total": sum(1 for i in visible if i.rule == "slipped-commitment"),
-        "recent_decisions": _recent_decisions(evaluation.as_of),
-        "rituals": radar_queries.rows(evaluation, rituals),
-        "can_snooze": request.user.has_perm(Perm.SNOOZE),
-    }
-    panel = request.GET.get("panel")
-    return render_page(
-        request, "leadership_os/dashboard.html", context, partial=panel if panel in DASHBOARD_PANELS else None
-    )
+    requested = request.GET.get("panel")
+    panel = requested if requested in DASHBOARD_PANELS and is_fragment_request(request) else None
+    wanted = {panel} if panel else set(DASHBOARD_PANELS)
+    today = timezone.localdate()
+    context: dict[str, Any] = {"today": today, "can_snooze": request.user.has_perm(Perm.SNOOZE)}
+    if "dash-engagements" in wanted:
+        context["engagements"], context["engagements_total"] = _engagements_soon(today)
+    if "dash-decided" in wanted:
+        context["recent_decisions"] = _recent_decisions(today)
+    if wanted & {"dash-radar", "dash-queue", "dash-slipped", "dash-rituals"} or not panel:
+        evaluation = radar_queries.evaluate_today(today)
+        visible = evaluation.visible
+        context["radar_total"] = len(visible)
+        context["queue_total"] = len(evaluation.result.queue)
+        if "dash-radar" in wanted:
+            context["radar_top"] = radar_queries.rows(evaluation, visible[:8])
+        if "dash-queue" in wanted:
+            context["queue_top"] = radar_queries.queue_rows(list(evaluation.result.queue[:6]))
+        if "dash-slipped" in wanted:
+            slipped = [i for i in visible if i.rule == "slipped-commitment"]
+            slipped.sort(key=lambda i: (-int(i.facts.get("days_late", 0)), i.subject.key))
+            context["slipped"] = radar_queries.rows(evaluation, slipped[:8])
+            context["slipped_total"] = len(slipped)
+        if "dash-rituals" in wanted:
+            context["rituals"] = radar_queries.rows(
+                evaluation, [i for i in visible if i.rule in RITUAL_RULES]
+            )
+        if not panel:
+            context["snoozed_count"] = len(evaluation.snoozed)
+            context["severity_counts"] = {s: sum(1 for i in visible if i.severity == s) for s in SEVERITIES}
+    return render_page(request, "leadership_os/dashboard.html", context, partial=panel)
 
 
 def _radar_context(request: HttpRequest, evaluation: radar_queries.Evaluation) -> dict[str, Any]:

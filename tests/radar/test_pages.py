@@ -294,3 +294,41 @@ def test_the_radar_and_the_queue_are_paginated(client_as) -> None:
     assert second.lstrip().startswith('<div id="radar-results"') and "Page 2 of" in second
     queue = client.get("/queue/").content.decode()
     assert queue.count('<tr id="queue-') <= PAGE_SIZE
+
+
+def test_a_dashboard_panel_fragment_computes_only_its_own_panel(client_as) -> None:
+    build_org(scale=3)
+    client = client_as("principal")
+    client.get("/")
+    with CaptureQueriesContext(connection) as page:
+        client.get("/")
+    with CaptureQueriesContext(connection) as fragment:
+        response = client.get("/?panel=dash-decided", headers={"HX-Request": "true"})
+    assert response.content.decode().lstrip().startswith('<section id="dash-decided"')
+    assert len(fragment) < len(page) / 2
+
+
+def test_the_dashboard_lists_a_dozen_engagements_and_links_to_the_rest(client_as) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from briefs.models import Engagement
+
+    build_org()
+    for n in range(14):
+        Engagement.objects.create(
+            title=f"Customer call {n}", kind=Engagement.Kind.CUSTOMER_BRIEFING,
+            starts_at=timezone.now() + dt.timedelta(hours=1 + n),
+        )  # fmt: skip
+    content = client_as("principal").get("/").content.decode()
+    assert content.count('class="engagement-row"') == 12
+    total = Engagement.objects.filter(
+        starts_at__gte=dt.datetime.combine(
+            timezone.localdate(), dt.time.min, tzinfo=timezone.get_current_timezone()
+        ),
+        starts_at__lt=dt.datetime.combine(
+            timezone.localdate() + dt.timedelta(days=2), dt.time.min, tzinfo=timezone.get_current_timezone()
+        ),
+    ).count()
+    assert f"{total - 12} more today and tomorrow" in content
