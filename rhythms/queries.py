@@ -14,6 +14,7 @@ from django.urls import NoReverseMatch, reverse
 
 from briefs.models import Engagement
 from leadership_os.checks import rule_thresholds
+from leadership_os.models import OrgRevision
 from rhythms import recurrence
 from rhythms.models import Occurrence, Ritual
 from rhythms.services import local_zone, ritual_instances
@@ -42,13 +43,13 @@ def cadence_in_words(ritual: Ritual) -> str:
         return ritual.rrule
 
 
-def engagement_url(engagement: Engagement) -> str:
+def engagement_url(pk: int) -> str:
     for name in ("briefs:engagement_detail", "briefs:brief_detail"):
         try:
-            return reverse(name, args=[engagement.pk])
+            return reverse(name, args=[pk])
         except NoReverseMatch:
             continue
-    return f"/briefs/{engagement.pk}/"
+    return f"/briefs/{pk}/"
 
 
 # The calendar ---------------------------------------------------------------------------------
@@ -60,12 +61,23 @@ class CalendarItem:
     title: str
     starts_at: dt.datetime
     ends_at: dt.datetime
-    url: str
     key: str
+    pk: int  # the ritual's or the engagement's
     status: str = ""  # planned, held, skipped; "" for an engagement
     moved_from: dt.datetime | None = None
-    record_url: str = ""
+    occurrence_pk: int | None = None
     detail: str = ""
+
+    # The addresses are reversed only for the items a page shows (a month shows a few a day).
+    @property
+    def url(self) -> str:
+        if self.kind == "engagement":
+            return engagement_url(self.pk)
+        return reverse("rhythms:ritual_detail", args=[self.pk])
+
+    @property
+    def record_url(self) -> str:
+        return reverse("rhythms:occurrence_record", args=[self.occurrence_pk]) if self.occurrence_pk else ""
 
     @property
     def is_skipped(self) -> bool:
@@ -78,82 +90,117 @@ class CalendarDay:
     is_today: bool
     in_month: bool
     items: list[CalendarItem] = field(default_factory=list)
+    more: int = 0  # items of the day left out of a month cell (the week view lists them all)
 
 
-def _ritual_item(ritual: Ritual, when: dt.datetime, occurrence: Occurrence | None) -> CalendarItem:
+# A month cell shows the day's first items and says how many more there are; a busy org's month
+# stays readable and the page costs the same whatever the number of rituals.
+MONTH_ITEMS_PER_DAY = 4
+
+
+def _ritual_item(
+    *,
+    ritual_pk: int,
+    name: str,
+    key: str,
+    kind: str,
+    duration: int,
+    scheduled: dt.datetime,
+    starts_at: dt.datetime | None = None,
+    status: str = Occurrence.Status.PLANNED,
+    occurrence_pk: int | None = None,
+) -> CalendarItem:
     zone = local_zone()
-    starts = (occurrence.starts_at if occurrence else when).astimezone(zone)
-    moved_from = None
-    if occurrence is not None and occurrence.starts_at != occurrence.scheduled_for:
-        moved_from = occurrence.scheduled_for.astimezone(zone)
+    starts = (starts_at or scheduled).astimezone(zone)
+    moved_from = scheduled.astimezone(zone) if starts_at is not None and starts_at != scheduled else None
     return CalendarItem(
         kind="ritual",
-        title=ritual.name,
+        title=name,
         starts_at=starts,
-        ends_at=starts + dt.timedelta(minutes=ritual.duration_minutes),
-        url=reverse("rhythms:ritual_detail", args=[ritual.pk]),
-        key=ritual.key,
-        status=occurrence.status if occurrence else Occurrence.Status.PLANNED,
+        ends_at=starts + dt.timedelta(minutes=duration),
+        key=key,
+        pk=ritual_pk,
+        status=status,
         moved_from=moved_from,
-        record_url=reverse("rhythms:occurrence_record", args=[occurrence.pk]) if occurrence else "",
-        detail=ritual.get_kind_display(),
+        occurrence_pk=occurrence_pk,
+        detail=Ritual.Kind(kind).label if kind in Ritual.Kind.values else kind,
     )
 
 
 RITUAL_CALENDAR_FIELDS = [
     "id", "number", "key", "name", "kind", "rrule", "starts_at", "duration_minutes", "is_active", "retired_on",
 ]  # fmt: skip
-OCCURRENCE_CALENDAR_FIELDS = [
-    "id", "scheduled_for", "starts_at", "status", "ritual__id", "ritual__name", "ritual__key", "ritual__kind",
-    "ritual__duration_minutes",
-]  # fmt: skip
+
+
+# Calendar items by (org revision, first day, last day, zone): a month of a large org is over a
+# thousand items, derived again only when the org changes (every write bumps the revision, which is
+# read from the database, so no app server serves a stale calendar).
+_MEMO: dict[tuple[int, dt.date, dt.date, str], dict[dt.date, list[CalendarItem]]] = {}
+_MEMO_SIZE = 16
 
 
 def calendar_items(first_day: dt.date, last_day: dt.date) -> dict[dt.date, list[CalendarItem]]:
+    """`derive_calendar_items`, reused until the org changes."""
+    key = (OrgRevision.current(), first_day, last_day, str(local_zone()))
+    if key not in _MEMO:
+        _MEMO[key] = derive_calendar_items(first_day, last_day)
+        while len(_MEMO) > _MEMO_SIZE:
+            _MEMO.pop(next(iter(_MEMO)))
+    return _MEMO[key]
+
+
+def derive_calendar_items(first_day: dt.date, last_day: dt.date) -> dict[dt.date, list[CalendarItem]]:
     """Every ritual occurrence and engagement from `first_day` to `last_day`, by local date.
 
     Recorded and materialized occurrences come from their rows; where a ritual has no row for a slot
-    (beyond the materialized window) the slot is derived from its rule. Three queries in all.
+    (beyond the materialized window) the slot is derived from its rule. Three queries in all, read as
+    plain rows (a month of a large org holds over a thousand of them).
     """
     zone = local_zone()
     low, high = day_bounds(first_day, last_day)
     rituals = list(
         Ritual.objects.filter(Q(is_active=True) | Q(retired_on__gte=first_day)).only(*RITUAL_CALENDAR_FIELDS)
     )
-    occurrences = list(
-        Occurrence.objects.filter(
-            Q(starts_at__gte=low, starts_at__lt=high) | Q(scheduled_for__gte=low, scheduled_for__lt=high)
-        )
-        .select_related("ritual")
-        .only(*OCCURRENCE_CALENDAR_FIELDS)
-    )
-    engagements = list(
-        Engagement.objects.filter(starts_at__gte=low, starts_at__lt=high).order_by("starts_at")
+    occurrences = Occurrence.objects.filter(
+        Q(starts_at__gte=low, starts_at__lt=high) | Q(scheduled_for__gte=low, scheduled_for__lt=high)
+    ).values_list(
+        "pk", "ritual_id", "scheduled_for", "starts_at", "status",
+        "ritual__name", "ritual__key", "ritual__kind", "ritual__duration_minutes",
+    )  # fmt: skip
+    engagements = Engagement.objects.filter(starts_at__gte=low, starts_at__lt=high).values_list(
+        "pk", "key", "title", "starts_at", "duration_minutes", "counterpart", "kind"
     )
 
     by_day: dict[dt.date, list[CalendarItem]] = defaultdict(list)
     taken: set[tuple[int, dt.datetime]] = set()
-    for occurrence in occurrences:
-        taken.add((occurrence.ritual_id, occurrence.scheduled_for))
-        if low <= occurrence.starts_at < high:
-            item = _ritual_item(occurrence.ritual, occurrence.scheduled_for, occurrence)
+    for pk, ritual_pk, scheduled, starts_at, status, name, key, kind, duration in occurrences:
+        taken.add((ritual_pk, scheduled))
+        if low <= starts_at < high:
+            item = _ritual_item(
+                ritual_pk=ritual_pk, name=name, key=key, kind=kind, duration=duration,
+                scheduled=scheduled, starts_at=starts_at, status=status, occurrence_pk=pk,
+            )  # fmt: skip
             by_day[item.starts_at.date()].append(item)
     for ritual in rituals:
         for moment in ritual_instances(ritual, first_day, last_day):
             if (ritual.pk, moment) not in taken:
-                item = _ritual_item(ritual, moment, None)
+                item = _ritual_item(
+                    ritual_pk=ritual.pk, name=ritual.name, key=ritual.key, kind=ritual.kind,
+                    duration=ritual.duration_minutes, scheduled=moment,
+                )  # fmt: skip
                 by_day[item.starts_at.date()].append(item)
-    for engagement in engagements:
-        starts = engagement.starts_at.astimezone(zone)
+    engagement_kinds = dict(Engagement.Kind.choices)
+    for pk, key, title, starts_at, duration, counterpart, kind in engagements:
+        starts = starts_at.astimezone(zone)
         by_day[starts.date()].append(
             CalendarItem(
                 kind="engagement",
-                title=engagement.title,
+                title=title,
                 starts_at=starts,
-                ends_at=starts + dt.timedelta(minutes=engagement.duration_minutes),
-                url=engagement_url(engagement),
-                key=engagement.key,
-                detail=engagement.counterpart or engagement.get_kind_display(),
+                ends_at=starts + dt.timedelta(minutes=duration),
+                key=key,
+                pk=pk,
+                detail=counterpart or engagement_kinds.get(kind, kind),
             )
         )
     for items in by_day.values():
@@ -181,12 +228,15 @@ def calendar_weeks(view: str, anchor: dt.date, today: dt.date) -> list[list[Cale
     while day <= last:
         week = []
         for _ in range(7):
+            listed = items.get(day, [])
+            shown = listed if view == "week" else listed[:MONTH_ITEMS_PER_DAY]
             week.append(
                 CalendarDay(
                     date=day,
                     is_today=day == today,
                     in_month=view == "week" or day.month == anchor.month,
-                    items=items.get(day, []),
+                    items=shown,
+                    more=len(listed) - len(shown),
                 )
             )
             day += dt.timedelta(days=1)

@@ -36,6 +36,17 @@ def _fast_and_static(settings: pytest.FixtureRequest) -> None:
     }
 
 
+@pytest.fixture(autouse=True)
+def _fresh_memos() -> None:
+    """What is memoized per org revision starts empty in each test: a rolled-back test database
+    counts its revisions from the start again, so a number may repeat with other data."""
+    from leadership_os import radar
+    from rhythms import queries as rhythm_queries
+
+    radar._MEMO.clear()
+    rhythm_queries._MEMO.clear()
+
+
 def _user_with_person(username: str, role: Role, name: str) -> object:
     user = UserFactory(username=username, role=role)
     PersonFactory(key=username, name=name, user=user)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
@@ -209,22 +210,66 @@ def with_facts(rows: list[Workstream], *, today: dt.date, limits: dict[str, int]
 
 @dataclass
 class SurfaceGroup:
+    """The rows of one surface on a page of the map, with the surface's counts over every page."""
+
     key: str
     name: str
     rows: list[Workstream] = field(default_factory=list)
+    total: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
 
-    @property
-    def counts(self) -> dict[str, int]:
-        counts = {state.value: 0 for state in STATE_ORDER}
-        for ws in self.rows:
-            counts[ws.state] += 1
-        return counts
+
+MAP_PAGE_SIZE = 50
+MAP_ORDER = ("surface__name", "state_rank", "number")
 
 
 def map_rows(filters: MapFilters, *, today: dt.date, limits: dict[str, int]) -> list[Workstream]:
+    """Every workstream the filters match, in map order (the CSV export; the page shows one page)."""
     queryset = filter_map(map_queryset(), filters, today=today, limits=limits)
-    rows = list(queryset.order_by("surface__name", "state_rank", "number"))
-    return with_facts(rows, today=today, limits=limits)
+    return with_facts(list(queryset.order_by(*MAP_ORDER)), today=today, limits=limits)
+
+
+@dataclass
+class MapPage:
+    groups: list[SurfaceGroup]
+    page: Page[Workstream]
+
+
+def map_page(filters: MapFilters, number: Any, *, today: dt.date, limits: dict[str, int]) -> MapPage:
+    """One page of the map (MAP_PAGE_SIZE rows) grouped by surface, each group with its surface's
+    counts over the whole filtered map: four queries whatever the size of the org."""
+    queryset = filter_map(map_queryset(), filters, today=today, limits=limits)
+    page = Paginator(queryset.order_by(*MAP_ORDER), MAP_PAGE_SIZE).get_page(number)
+    rows = with_facts(list(page.object_list), today=today, limits=limits)
+    totals = {
+        row["surface_id"]: row
+        for row in Workstream.objects.filter(pk__in=queryset.values("pk"))
+        .order_by()
+        .values("surface_id")
+        .annotate(
+            total=Count("pk"),
+            blocked=Count("pk", filter=Q(state=State.BLOCKED)),
+            at_risk=Count("pk", filter=Q(state=State.AT_RISK)),
+        )
+    }
+    groups = group_by_surface(rows)
+    for group in groups:
+        surface_id = group.rows[0].surface_id
+        counts = totals.get(surface_id, {})
+        group.total = counts.get("total", len(group.rows))
+        group.counts = {"blocked": counts.get("blocked", 0), "at_risk": counts.get("at_risk", 0)}
+    page.object_list = rows
+    return MapPage(groups=groups, page=page)
+
+
+def page_of(key: str, filters: MapFilters, *, today: dt.date, limits: dict[str, int]) -> int:
+    """The page of the map that shows workstream `key` (1 when the filters hide it)."""
+    keys = list(
+        filter_map(map_queryset(), filters, today=today, limits=limits)
+        .order_by(*MAP_ORDER)
+        .values_list("key", flat=True)
+    )
+    return keys.index(key) // MAP_PAGE_SIZE + 1 if key in keys else 1
 
 
 def map_row(key: str, *, today: dt.date, limits: dict[str, int]) -> Workstream:

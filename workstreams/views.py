@@ -81,8 +81,12 @@ def _push_clean_url(request: HttpRequest, response: HttpResponse, path: str, fil
 
 
 def _map_url(key: str | None = None) -> str:
+    """The map, at the row of workstream `key` (on the page that holds it)."""
     url = reverse("workstreams:workstream_list")
-    return f"{url}#ws-{key}" if key else url
+    if not key:
+        return url
+    page = queries.page_of(key, queries.MapFilters(), today=_today(), limits=queries.thresholds())
+    return f"{url}?page={page}#ws-{key}" if page > 1 else f"{url}#ws-{key}"
 
 
 def _origin(request: HttpRequest, default: str) -> str:
@@ -104,16 +108,20 @@ def _apply_errors(form: Any, error: ValidationError) -> None:
 # The status map
 
 
-def _map_context(request: HttpRequest, today: dt.date, limits: dict[str, int]) -> dict[str, Any]:
+def _map_context(
+    request: HttpRequest, today: dt.date, limits: dict[str, int], *, page: int | None = None
+) -> dict[str, Any]:
     choices = queries.filter_choices()
     form = MapFilterForm(request.GET, choices=choices)
     filters = form.filters()
-    rows = queries.map_rows(filters, today=today, limits=limits)
+    page_number = page if page is not None else request.GET.get("page")
+    result = queries.map_page(filters, page_number, today=today, limits=limits)
     return {
         "filter_form": form,
         "filters": filters,
-        "groups": queries.group_by_surface(rows),
-        "shown": len(rows),
+        "groups": result.groups,
+        "page_obj": result.page,
+        "shown": result.page.paginator.count,
         "summary": queries.map_summary(today=today, limits=limits),
         "export_query": urlencode(filters.as_params()),
     }
@@ -139,7 +147,10 @@ def workstream_list(request: HttpRequest) -> HttpResponse:
     today, limits = _today(), queries.thresholds()
     context = {**_row_context(request, today, limits), **_map_context(request, today, limits)}
     response = _page(request, MAP, context, partial="ws-map")
-    return _push_clean_url(request, response, reverse("workstreams:workstream_list"), context["filters"])
+    params = context["filters"].as_params()
+    if context["page_obj"].number > 1:
+        params["page"] = str(context["page_obj"].number)
+    return _push_clean_url(request, response, reverse("workstreams:workstream_list"), params)
 
 
 def _row_response(
@@ -171,8 +182,10 @@ def _get_row(key: str, *, today: dt.date, limits: dict[str, int]) -> Workstream:
 def _full_map_with(
     request: HttpRequest, key: str, *, today: dt.date, limits: dict[str, int], **edit: Any
 ) -> HttpResponse:
-    """Without JavaScript, an edit form (or its errors) is shown in the row of the whole map."""
-    context = {**_row_context(request, today, limits), **_map_context(request, today, limits)}
+    """Without JavaScript, an edit form (or its errors) is shown in its row, on the page of the map
+    that holds it."""
+    page = queries.page_of(key.upper(), queries.MapFilters(), today=today, limits=limits)
+    context = {**_row_context(request, today, limits), **_map_context(request, today, limits, page=page)}
     context["edit"] = {"key": key.upper(), **edit}
     return render_page(request, MAP, context)
 

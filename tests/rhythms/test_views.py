@@ -4,6 +4,7 @@ ritual forms, recording an occurrence, retiring, and queries that do not grow wi
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -11,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from rhythms import queries as rhythm_queries
 from rhythms.models import Occurrence, Ritual
 from rhythms.services import ritual_save, ritual_sync_occurrences
 from tests.rhythms.factories import (
@@ -242,13 +244,42 @@ def test_the_calendar_month_uses_as_many_queries_with_200_rituals_as_with_5(clie
             ritual_sync_occurrences(ritual=ritual, today=timezone.localdate())
             if i % 10 == 0:
                 EngagementFactory(starts_at=today_at(14, i % 20))
+        rhythm_queries._MEMO.clear()  # derive the month, as after any change to the org
         with CaptureQueriesContext(connection) as queries:
             response = client.get("/rhythms/?view=month")
         assert response.status_code == 200
-        assert response.content.decode().count('class="calendar-item') >= n
+        body = response.content.decode()
+        listed = body.count('class="calendar-item') + sum(int(m) for m in re.findall(r">(\d+) more<", body))
+        assert listed >= n
         return len(queries)
 
     assert count_with(5) == count_with(200)
+
+
+def test_a_busy_day_of_the_month_shows_its_first_items_and_links_to_its_week(client_as) -> None:
+    for hour in range(8, 15):  # seven rituals on one day
+        ritual = RitualFactory.build(
+            name=f"Ritual at {hour}", rrule="FREQ=WEEKLY;BYDAY=TU", starts_at=today_at(hour, -7)
+        )
+        ritual.save()
+    tuesday = timezone.localdate() + dt.timedelta(days=(1 - timezone.localdate().weekday()) % 7)
+    client = client_as("viewer")
+    body = client.get(f"/rhythms/?view=month&date={tuesday}").content.decode()
+    cell = body.split(f'id="day-{tuesday}"')[1].split("</section>")[0]
+    assert cell.count('<li class="calendar-item') == rhythm_queries.MONTH_ITEMS_PER_DAY
+    assert "Ritual at 8" in cell and "Ritual at 14" not in cell
+    assert f'href="?view=week&amp;date={tuesday}"' in cell and ">3 more<" in cell
+    week = client.get(f"/rhythms/?view=week&date={tuesday}").content.decode()
+    assert all(f"Ritual at {hour}" in week for hour in range(8, 15))
+
+
+def test_the_calendar_sees_a_change_to_the_org_at_once(client_as, ritual) -> None:
+    client = client_as("viewer")
+    assert "Weekly product review" in client.get("/rhythms/?view=month").content.decode()
+    ritual.name = "Renamed review"
+    ritual.save()
+    body = client.get("/rhythms/?view=month").content.decode()
+    assert "Renamed review" in body and "Weekly product review" not in body
 
 
 def test_the_audit_uses_as_many_queries_with_200_rituals_as_with_5(client_as) -> None:
@@ -568,3 +599,14 @@ def test_the_audit_page_flags_rituals_and_offers_retire_to_the_cos_only(client_a
     assert "Retire…" not in client_as("principal").get("/rhythms/audit/").content.decode()
     fragment = client_as("viewer").get("/rhythms/audit/", headers=HX).content.decode()
     assert fragment.lstrip().startswith('<div id="rhythms-audit"')
+
+
+def test_materializing_occurrences_counts_as_a_change_to_the_org(db) -> None:
+    from leadership_os.models import OrgRevision
+
+    ritual = RitualFactory.build(name="Weekly sync", rrule="FREQ=WEEKLY;BYDAY=MO", starts_at=today_at(9, -30))
+    ritual.save()
+    Occurrence.objects.filter(ritual=ritual).delete()
+    before = OrgRevision.current()
+    assert ritual_sync_occurrences(ritual=ritual, today=timezone.localdate()).created
+    assert OrgRevision.current() > before

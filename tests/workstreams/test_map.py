@@ -189,3 +189,58 @@ def test_blocked_not_escalated_counts_only_what_has_waited_long_enough(client_as
     assert f'id="ws-{org["blocked"].key}"' in html
     assert f'id="ws-{fresh.key}"' not in html
     assert re.search(r'chip-n">1</span> blocked, not escalated', html)
+
+
+# A large map comes a page at a time --------------------------------------------------------------
+
+
+@pytest.fixture
+def big_map(db: None) -> dict[str, object]:
+    """Sixty workstreams in two surfaces: more than a page of the map."""
+    from workstreams.queries import MAP_PAGE_SIZE
+
+    alpha = SurfaceFactory(key="alpha", name="Alpha")
+    beta = SurfaceFactory(key="beta", name="Beta")
+    rows = [WorkstreamFactory(name=f"Alpha {n}", surface=alpha, state=State.ON_TRACK) for n in range(40)]
+    rows += [WorkstreamFactory(name=f"Beta {n}", surface=beta, state=State.ON_TRACK) for n in range(19)]
+    last = WorkstreamFactory(name="Beta blocked", surface=beta, state=State.BLOCKED, blocker="Vendor")
+    assert len(rows) + 1 > MAP_PAGE_SIZE
+    return {"alpha": alpha, "beta": beta, "last_beta": rows[-1], "blocked_beta": last}
+
+
+def test_the_map_shows_a_page_of_rows_with_each_surface_counted_over_every_page(client_as, big_map) -> None:
+    from workstreams.queries import MAP_PAGE_SIZE
+
+    client = client_as("viewer")
+    first = client.get(MAP).content.decode()
+    assert first.count('<tbody id="ws-') == MAP_PAGE_SIZE
+    assert "60 workstreams, 1\u201350 on this page" in first
+    assert 'rel="next"' in first and "Page 1 of 2" in first
+    assert "20 workstreams · 1 blocked" in first  # Beta's counts cover both pages
+    assert f'id="ws-{big_map["blocked_beta"].key}"' in first  # problems first within Beta
+    second = client.get(MAP + "?page=2").content.decode()
+    assert second.count('<tbody id="ws-') == 10
+    assert f'id="ws-{big_map["last_beta"].key}"' in second
+    assert "20 workstreams · 1 blocked" in second
+
+
+def test_an_htmx_page_change_pushes_its_address(client_as, big_map, htmx) -> None:
+    response = client_as("viewer").get(MAP + "?page=2&state=on_track", **htmx)
+    assert response["HX-Push-Url"] == "/workstreams/?state=on_track&page=2"
+    assert "<html" not in response.content.decode()
+
+
+def test_editing_a_row_of_a_later_page_without_htmx_shows_that_page(cos_client, big_map) -> None:
+    ws = big_map["last_beta"]
+    html = cos_client.get(f"/workstreams/{ws.key}/edit/state/").content.decode()
+    assert "data-inline-edit" in html and f'id="ws-{ws.key}"' in html and "Page 2 of 2" in html
+    response = cos_client.post(
+        f"/workstreams/{ws.key}/edit/escalation/", {"version": ws.version, "escalation": "watching"}
+    )
+    assert response["Location"] == f"/workstreams/?page=2#ws-{ws.key}"
+    # At risk, it moves up among Beta's problems, onto the first page: the redirect follows it.
+    ws.refresh_from_db()
+    response = cos_client.post(
+        f"/workstreams/{ws.key}/edit/state/", {"version": ws.version, "state": "at_risk"}
+    )
+    assert response["Location"] == f"/workstreams/#ws-{ws.key}"
