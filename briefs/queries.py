@@ -12,11 +12,10 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import reduce
-from operator import or_
 from typing import Any
 
 from django.db.models import (
+    BooleanField,
     Case,
     Exists,
     IntegerField,
@@ -251,8 +250,18 @@ def stakeholder_rows(engagement: Engagement, attendees: Sequence[Person]) -> lis
 def _unknown_stances(engagements: Sequence[Engagement]) -> dict[int, list[str]]:
     """For each engagement, the people whose latest position as of it, taken for it, is unknown."""
     taken = StakeholderPosition.objects.filter(engagement_id__in=[e.pk for e in engagements])
+    # A position recorded before the person's earliest one taken for these engagements is older than
+    # that one, so it can never be their current position here: only the newer ones are read, which
+    # keeps the read to the engagements' own weeks however long a person's record is.
+    first_taken = (
+        taken.filter(person_id=OuterRef("person_id"))
+        .order_by()
+        .values("person_id")
+        .annotate(first=Min("recorded_on"))
+        .values("first")
+    )
     positions = StakeholderPosition.objects.filter(
-        person_id__in=Subquery(taken.values("person_id"))
+        person_id__in=Subquery(taken.values("person_id")), recorded_on__gte=Subquery(first_taken)
     ).select_related("engagement", "person")
     by_person: dict[int, list[StakeholderPosition]] = defaultdict(list)
     engaged: dict[int, set[int]] = defaultdict(set)
@@ -455,10 +464,36 @@ class BriefHistory:
     last_commitments: list[CommitmentItem] = field(default_factory=list)
 
     @property
+    def decisions_count(self) -> str:
+        return _count_label(self.decisions_total)
+
+    @property
+    def workstreams_count(self) -> str:
+        return _count_label(self.workstreams_total)
+
+    @property
+    def signals_count(self) -> str:
+        return _count_label(self.signals_total)
+
+    @property
     def empty(self) -> bool:
         return not (
             self.decisions_total or self.workstreams_total or self.signals_total or self.last_engagement
         )
+
+
+# A brief counts related records up to this many and then says "more than": an exact count of a
+# large org's thousands of signals would cost a scan of them all and tell the reader nothing more.
+COUNT_CAP = 100
+
+
+def _count_upto(queryset: QuerySet[Any]) -> int:
+    """How many rows `queryset` has, counting no further than COUNT_CAP + 1."""
+    return queryset.order_by()[: COUNT_CAP + 1].count()
+
+
+def _count_label(total: int) -> str:
+    return f"more than {COUNT_CAP}" if total > COUNT_CAP else str(total)
 
 
 def assemble_history(engagement: Engagement, *, today: dt.date | None = None) -> BriefHistory:
@@ -469,7 +504,7 @@ def assemble_history(engagement: Engagement, *, today: dt.date | None = None) ->
 
     decisions = related_decisions(engagement)
     history.decisions = list(decisions[:DECISIONS_SHOWN])
-    history.decisions_total = decisions.count()
+    history.decisions_total = _count_upto(decisions)
     for decision in history.decisions:
         decision.url = decision_url(decision.key)  # type: ignore[attr-defined]
         decision.is_open = decision.status == Decision.Status.OPEN  # type: ignore[attr-defined]
@@ -480,11 +515,11 @@ def assemble_history(engagement: Engagement, *, today: dt.date | None = None) ->
         WorkstreamItem(workstream=ws, facts=workstream_facts(ws, today), url=workstream_url(ws.key))
         for ws in workstreams[:WORKSTREAMS_SHOWN]
     ]
-    history.workstreams_total = workstreams.count()
+    history.workstreams_total = _count_upto(workstreams)
 
     signals = related_signals(engagement, today)
     history.signals = list(signals[:SIGNALS_SHOWN])
-    history.signals_total = signals.count()
+    history.signals_total = _count_upto(signals)
     for signal in history.signals:
         signal.url = context_url(signal.pk)  # type: ignore[attr-defined]
 
@@ -509,58 +544,37 @@ def commitment_url(commitment: Commitment) -> str:
 
 
 def _history_presence(engagements: Sequence[Engagement]) -> dict[int, bool]:
-    """Whether `assemble_history` would find anything for each engagement, from a handful of
-    DISTINCT queries over all of them (the engagements come with `tags` and attendees prefetched)."""
+    """Whether `assemble_history` would find anything for each engagement: one query over just these
+    engagements, each a CASE of EXISTS tests that stops at the first that holds (cheapest first), so
+    its cost follows the engagements shown, not the size of the org."""
     today = timezone.localdate()
-    surfaces = {e.surface_id for e in engagements if e.surface_id}
-    tags = {e.pk: {t.pk for t in e.tags.all()} for e in engagements}
-    people = {e.pk: {p.pk for p in e.attendees.all() if not p.is_principal} for e in engagements}
-    all_tags = set().union(*tags.values())
-    all_people = set().union(*people.values())
-    counterparts = {e.counterpart.strip().lower() for e in engagements if e.counterpart.strip()}
-
-    decision_surfaces = set(
-        Decision.objects.filter(surface_id__in=surfaces).values_list("surface_id", flat=True).distinct()
+    attendee = Q(person__engagements=OuterRef("pk")) & ~Q(person__in=principals())
+    by_surface = Q(surface_id=OuterRef("surface_id"))
+    owned = Q(owner__engagements=OuterRef("pk")) & ~Q(owner__in=principals())
+    earlier_meeting = Engagement.objects.filter(
+        counterpart__iexact=OuterRef("counterpart"), starts_at__lt=OuterRef("starts_at")
     )
-    decision_tags = set(
-        Decision.tags.through.objects.filter(tag_id__in=all_tags).values_list("tag_id", flat=True).distinct()
+    tests = [
+        Exists(Decision.objects.filter(by_surface)),
+        Exists(Decision.tags.through.objects.filter(tag__engagements=OuterRef("pk"))),
+        Exists(DecisionStakeholder.objects.filter(attendee)),
+        Exists(radar_worthy_workstreams(today).filter(by_surface | owned)),
+        Exists(recent_signals(today).filter(by_surface)),
+    ]
+    by_counterpart = [
+        Exists(earlier_meeting),
+        Exists(recent_signals(today).filter(source__icontains=OuterRef("counterpart"))),
+    ]
+    related = Case(
+        *[When(test, then=Value(True)) for test in tests],
+        When(counterpart="", then=Value(False)),
+        *[When(test, then=Value(True)) for test in by_counterpart],
+        default=Value(False),
+        output_field=BooleanField(),
     )
-    decision_people = set(
-        DecisionStakeholder.objects.filter(person_id__in=all_people)
-        .values_list("person_id", flat=True)
-        .distinct()
+    found = dict(
+        Engagement.objects.filter(pk__in=[e.pk for e in engagements])
+        .annotate(related=related)
+        .values_list("pk", "related")
     )
-    workstream_pairs = set(
-        radar_worthy_workstreams(today)
-        .filter(Q(surface_id__in=surfaces) | Q(owner_id__in=all_people))
-        .values_list("surface_id", "owner_id")
-        .distinct()
-    )
-    signal_condition = reduce(or_, (Q(source__icontains=c) for c in counterparts), Q(surface_id__in=surfaces))
-    signal_pairs = set(
-        recent_signals(today).filter(signal_condition).values_list("surface_id", "source").distinct()
-    )
-    first_meeting: dict[str, dt.datetime] = {}
-    if counterparts:
-        same_counterpart = reduce(or_, (Q(counterpart__iexact=c) for c in counterparts))
-        for row in (
-            Engagement.objects.filter(same_counterpart).values("counterpart").annotate(first=Min("starts_at"))
-        ):
-            name = row["counterpart"].strip().lower()
-            first_meeting[name] = min(row["first"], first_meeting.get(name, row["first"]))
-
-    presence: dict[int, bool] = {}
-    for e in engagements:
-        counterpart = e.counterpart.strip().lower()
-        presence[e.pk] = bool(
-            (e.surface_id and e.surface_id in decision_surfaces)
-            or tags[e.pk] & decision_tags
-            or people[e.pk] & decision_people
-            or any((s and s == e.surface_id) or (o and o in people[e.pk]) for s, o in workstream_pairs)
-            or any(
-                (s and s == e.surface_id) or (counterpart and counterpart in source.lower())
-                for s, source in signal_pairs
-            )
-            or (counterpart and counterpart in first_meeting and first_meeting[counterpart] < e.starts_at)
-        )
-    return presence
+    return {e.pk: bool(found.get(e.pk)) for e in engagements}

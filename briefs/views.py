@@ -158,10 +158,11 @@ class TextSection:
 def _position_people(engagement: Engagement) -> QuerySet[Person]:
     """Whose position can be recorded for an engagement: its attendees but the principal, and anyone
     already heard for it."""
+    attending = Engagement.attendees.through.objects.filter(engagement=engagement).values("person_id")
+    heard = StakeholderPosition.objects.filter(engagement=engagement).values("person_id")
     return (
-        Person.objects.filter(Q(engagements=engagement) | Q(positions__engagement=engagement))
+        Person.objects.filter(Q(pk__in=attending) | Q(pk__in=heard))
         .exclude(pk__in=principals().values("pk"))
-        .distinct()
         .order_by("name")
     )
 

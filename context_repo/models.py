@@ -50,6 +50,8 @@ class ContextEntry(KeyedModel, VersionedModel):
     class Meta:
         ordering = ["-dated_on", "-number"]
         verbose_name_plural = "context entries"
+        # Recent entries of a kind, newest first (a brief's signals, the emerging-theme rule).
+        indexes = [models.Index(fields=["kind", "-dated_on"], name="context_kind_dated")]
 
     def __str__(self) -> str:
         return self.title

@@ -175,3 +175,18 @@ def test_drafts_created_from_an_engagement_are_counted_with_its_surface(briefing
     history = assemble_history(briefing)
     assert keys(history.decisions) == [draft.key]
     assert history.decisions[0].is_open is False
+
+
+def test_counts_stop_at_the_cap_and_say_more_than(briefing, surface) -> None:
+    from briefs.queries import COUNT_CAP
+
+    SignalFactory.create_batch(COUNT_CAP + 3, source="Helix Research", surface=surface, dated_on=day(-2))
+    history = assemble_history(briefing)
+    assert history.signals_total == COUNT_CAP + 1
+    assert history.signals_count == f"more than {COUNT_CAP}"
+
+
+def test_counts_under_the_cap_are_exact(briefing, surface) -> None:
+    SignalFactory.create_batch(7, source="Helix Research", surface=surface, dated_on=day(-2))
+    history = assemble_history(briefing)
+    assert history.signals_total == 7 and history.signals_count == "7"
