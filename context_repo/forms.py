@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from context_repo.models import ContextEntry, SearchDocument, StartHereStep
 from decisions.models import Decision
 from leadership_os.models import Surface
+from leadership_os.widgets import ListSelect
 from workstreams.models import Workstream
 
 MAX_BODY = 100_000
@@ -130,7 +131,7 @@ class EntryForm(forms.ModelForm):
 class EntryFilterForm(forms.Form):
     kind = forms.ChoiceField(choices=[("", "All kinds"), *ContextEntry.Kind.choices], required=False)
     surface = forms.ChoiceField(required=False)
-    tag = forms.ChoiceField(required=False)
+    tag = forms.ChoiceField(required=False, widget=ListSelect)
     status = forms.ChoiceField(choices=[("", "Any status"), *ContextEntry.Status.choices], required=False)
     since = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from decisions.models import Decision, DecisionStakeholder, Option, ReopenCondition
 from leadership_os.models import Person, Surface, Tag
+from leadership_os.widgets import ListSelect
 
 
 class DateInput(forms.DateInput):
@@ -56,12 +57,14 @@ class DecisionFilterForm(forms.Form):
         queryset=Tag.objects.filter(decisions__isnull=False).distinct(),
         to_field_name="name",
         empty_label="Any tag",
+        widget=ListSelect,
     )
     decider = PersonChoiceField(
         required=False,
         queryset=Person.objects.filter(decisions_owned__isnull=False).distinct(),
         to_field_name="key",
         empty_label="Anyone",
+        widget=ListSelect,
     )
     date_from = forms.DateField(required=False, label="From", widget=DateInput())
     date_to = forms.DateField(required=False, label="To", widget=DateInput())

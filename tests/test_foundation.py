@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
@@ -123,3 +125,15 @@ def test_demo_users_are_refused_when_debug_is_off(settings) -> None:
     settings.DEBUG = False
     with pytest.raises(CommandError, match="refused when DEBUG is off"):
         call_command("load_sample", "--demo-users")
+
+
+def test_list_select_writes_the_markup_of_django_select_with_everything_escaped() -> None:
+    from django import forms
+
+    from leadership_os.widgets import ListSelect
+
+    choices = [("", "Any tag"), ("a&b", "A & B"), ('"><script>', "<script>alert(1)</script>")]
+    fast = ListSelect(choices=choices).render("tag", "a&b", attrs={"id": "id_tag"})
+    plain = forms.Select(choices=choices).render("tag", "a&b", attrs={"id": "id_tag"})
+    assert "<script>" not in fast
+    assert fast == re.sub(r">\s+<", "><", plain)

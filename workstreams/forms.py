@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 
 from decisions.models import Decision
 from leadership_os.models import KeyedModel, Person
+from leadership_os.widgets import ListSelect
 from workstreams.models import Escalation, State
 from workstreams.queries import (
     ATTENTION_CHOICES,
@@ -76,7 +77,7 @@ def _blank(label: str, choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 class MapFilterForm(forms.Form):
     surface = forms.ChoiceField(required=False)
-    owner = forms.ChoiceField(required=False)
+    owner = forms.ChoiceField(required=False, widget=ListSelect)
     state = forms.ChoiceField(required=False)
     escalation = forms.ChoiceField(required=False, choices=_blank("Any escalation", list(Escalation.choices)))
     attention = forms.ChoiceField(
@@ -105,7 +106,7 @@ class LedgerFilterForm(forms.Form):
     audience = forms.ChoiceField(
         required=False, label="Promised to", choices=_blank("Anyone", AUDIENCE_CHOICES)
     )
-    owner = forms.ChoiceField(required=False)
+    owner = forms.ChoiceField(required=False, widget=ListSelect)
     surface = forms.ChoiceField(required=False)
     order = forms.ChoiceField(required=False, label="Order", choices=ORDER_CHOICES)
 
