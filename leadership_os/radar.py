@@ -34,9 +34,23 @@ class Evaluation:
     visible: list[RadarItem] = field(default_factory=list)
     snoozed: list[tuple[RadarItem, Snooze]] = field(default_factory=list)
     surfaces: dict[str, str] = field(default_factory=dict)
+    # The workstream of each commitment (commitment links go to their workstream), built once per
+    # engine result rather than per request.
+    commitment_workstream: dict[str, str | None] = field(default_factory=dict)
 
     def surface_name(self, key: str | None) -> str:
         return self.surfaces.get(key or "", "No surface")
+
+    def visible_of(self, *rules: str) -> list[RadarItem]:
+        """The visible items of these rules, in radar order."""
+        hidden = {id(item) for item, _ in self.snoozed}
+        items = [item for rule in rules for item in self._by_rule.get(rule, []) if id(item) not in hidden]
+        if len(rules) > 1:
+            items.sort(key=lambda item: self._position[id(item)])
+        return items
+
+    _by_rule: dict[str, list[RadarItem]] = field(default_factory=dict)
+    _position: dict[int, int] = field(default_factory=dict)
 
 
 def fingerprint(item: RadarItem) -> str:
@@ -55,39 +69,80 @@ def item_id(item: RadarItem) -> str:
     return f"{item.rule}__{item.subject.type}__{item.subject.key}"
 
 
+@dataclass
+class _Computed:
+    """An engine result and the lookups the pages make in it, kept together per org revision."""
+
+    snapshot: OrgSnapshot
+    result: EngineResult
+    by_key: dict[tuple[str, str, str], RadarItem]
+    by_rule: dict[str, list[RadarItem]]
+    position: dict[int, int]  # an item's place on the radar, by id()
+    commitment_workstream: dict[str, str | None]
+
+
 # The engine's results by (org revision, day, thresholds), reused until the org changes. Each app
 # server keeps its own; the revision is read from the database, so they never serve a stale result.
-_MEMO: dict[tuple[int, dt.date, Thresholds], tuple[OrgSnapshot, EngineResult]] = {}
+_MEMO: dict[tuple[int, dt.date, Thresholds], _Computed] = {}
 _MEMO_SIZE = 4
 
 
-def engine_result(as_of: dt.date) -> tuple[OrgSnapshot, EngineResult]:
-    """Today's snapshot and engine result, computed once per org revision."""
+def _computed(as_of: dt.date) -> _Computed:
     limits = thresholds()
     key = (OrgRevision.current(), as_of, limits)
     if key not in _MEMO:
         snapshot = org_snapshot()
-        _MEMO[key] = (snapshot, evaluate(snapshot, as_of, limits))
+        result = evaluate(snapshot, as_of, limits)
+        by_rule: dict[str, list[RadarItem]] = {}
+        for item in result.radar:
+            by_rule.setdefault(item.rule, []).append(item)
+        _MEMO[key] = _Computed(
+            snapshot=snapshot,
+            result=result,
+            by_key={(i.rule, i.subject.type, i.subject.key): i for i in result.radar},
+            by_rule=by_rule,
+            position={id(item): n for n, item in enumerate(result.radar)},
+            commitment_workstream={c.key: c.workstream for c in snapshot.commitments},
+        )
         while len(_MEMO) > _MEMO_SIZE:
             _MEMO.pop(next(iter(_MEMO)))
     return _MEMO[key]
 
 
+def engine_result(as_of: dt.date) -> tuple[OrgSnapshot, EngineResult]:
+    """Today's snapshot and engine result, computed once per org revision."""
+    computed = _computed(as_of)
+    return computed.snapshot, computed.result
+
+
 def evaluate_today(as_of: dt.date | None = None) -> Evaluation:
+    """The engine's result with today's snoozes applied. Snoozes are few: each is looked up by its
+    item's key, and the visible list is the radar less the snoozed items."""
     as_of = as_of or timezone.localdate()
-    snapshot, result = engine_result(as_of)
+    computed = _computed(as_of)
+    evaluation = Evaluation(
+        as_of=as_of,
+        snapshot=computed.snapshot,
+        result=computed.result,
+        commitment_workstream=computed.commitment_workstream,
+        _by_rule=computed.by_rule,
+        _position=computed.position,
+    )
     snoozes = {
         (s.rule, s.subject_type, s.subject_key): s
         for s in Snooze.objects.filter(until__gt=as_of, cancelled_at__isnull=True).select_related("by")
     }
-    evaluation = Evaluation(as_of=as_of, snapshot=snapshot, result=result)
-    evaluation.surfaces = dict(Surface.objects.values_list("key", "name"))
-    for item in result.radar:
-        snooze = snoozes.get((item.rule, item.subject.type, item.subject.key))
-        if snooze is not None and snooze.fingerprint == fingerprint(item):
+    for key, snooze in snoozes.items():
+        item = computed.by_key.get(key)
+        if item is not None and snooze.fingerprint == fingerprint(item):
             evaluation.snoozed.append((item, snooze))
-        else:
-            evaluation.visible.append(item)
+    if evaluation.snoozed:
+        evaluation.snoozed.sort(key=lambda pair: computed.position[id(pair[0])])
+        hidden = {id(item) for item, _ in evaluation.snoozed}
+        evaluation.visible = [item for item in computed.result.radar if id(item) not in hidden]
+    else:
+        evaluation.visible = list(computed.result.radar)
+    evaluation.surfaces = dict(Surface.objects.values_list("key", "name"))
     return evaluation
 
 
@@ -116,7 +171,7 @@ def subject_links(evaluation: Evaluation, items: list[RadarItem]) -> dict[str, s
         if "engagement" in wanted
         else {}
     )
-    commitment_workstream = {c.key: c.workstream for c in evaluation.snapshot.commitments}
+    commitment_workstream = evaluation.commitment_workstream
     links: dict[str, str] = {}
     for item in items:
         key = item.subject.key

@@ -125,14 +125,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         if "dash-queue" in wanted:
             context["queue_top"] = radar_queries.queue_rows(list(evaluation.result.queue[:6]))
         if "dash-slipped" in wanted:
-            slipped = [i for i in visible if i.rule == "slipped-commitment"]
+            slipped = evaluation.visible_of("slipped-commitment")
             slipped.sort(key=lambda i: (-int(i.facts.get("days_late", 0)), i.subject.key))
             context["slipped"] = radar_queries.rows(evaluation, slipped[:8])
             context["slipped_total"] = len(slipped)
         if "dash-rituals" in wanted:
-            context["rituals"] = radar_queries.rows(
-                evaluation, [i for i in visible if i.rule in RITUAL_RULES]
-            )
+            context["rituals"] = radar_queries.rows(evaluation, evaluation.visible_of(*RITUAL_RULES))
         if not panel:
             context["snoozed_count"] = len(evaluation.snoozed)
             context["severity_counts"] = {s: sum(1 for i in visible if i.severity == s) for s in SEVERITIES}
