@@ -48,6 +48,7 @@ def build(scale: str) -> None:
     ready = BENCH / f".{scale}.ready"
     if database.exists() and ready.exists():
         print(f"Reusing bench/{scale}.sqlite3 (delete it to rebuild)")
+        manage(scale, "migrate", "--no-input", "--verbosity", "0")  # a reused database gets new indexes too
         return
     for stale in (database, Path(f"{database}-wal"), Path(f"{database}-shm"), ready):
         stale.unlink(missing_ok=True)
