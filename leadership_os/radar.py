@@ -49,8 +49,25 @@ class Evaluation:
             items.sort(key=lambda item: self._position[id(item)])
         return items
 
+    def first_visible(self, items: list[RadarItem], n: int) -> list[RadarItem]:
+        """The first `n` of `items` that are not snoozed (reads no further than it needs)."""
+        hidden = {id(item) for item, _ in self.snoozed}
+        found: list[RadarItem] = []
+        for item in items:
+            if id(item) not in hidden:
+                found.append(item)
+                if len(found) == n:
+                    break
+        return found
+
+    def count_visible(self, *rules: str) -> int:
+        snoozed = sum(1 for item, _ in self.snoozed if item.rule in rules)
+        return sum(len(self._by_rule.get(rule, [])) for rule in rules) - snoozed
+
     _by_rule: dict[str, list[RadarItem]] = field(default_factory=dict)
     _position: dict[int, int] = field(default_factory=dict)
+    # Slipped commitments, latest first (the dashboard's panel), sorted once per engine result.
+    slipped_by_lateness: list[RadarItem] = field(default_factory=list)
 
 
 def fingerprint(item: RadarItem) -> str:
@@ -78,6 +95,7 @@ class _Computed:
     by_key: dict[tuple[str, str, str], RadarItem]
     by_rule: dict[str, list[RadarItem]]
     position: dict[int, int]  # an item's place on the radar, by id()
+    slipped_by_lateness: list[RadarItem]
     commitment_workstream: dict[str, str | None]
 
 
@@ -102,6 +120,10 @@ def _computed(as_of: dt.date) -> _Computed:
             by_key={(i.rule, i.subject.type, i.subject.key): i for i in result.radar},
             by_rule=by_rule,
             position={id(item): n for n, item in enumerate(result.radar)},
+            slipped_by_lateness=sorted(
+                by_rule.get("slipped-commitment", []),
+                key=lambda i: (-int(i.facts.get("days_late", 0)), i.subject.key),
+            ),
             commitment_workstream={c.key: c.workstream for c in snapshot.commitments},
         )
         while len(_MEMO) > _MEMO_SIZE:
@@ -127,6 +149,7 @@ def evaluate_today(as_of: dt.date | None = None) -> Evaluation:
         commitment_workstream=computed.commitment_workstream,
         _by_rule=computed.by_rule,
         _position=computed.position,
+        slipped_by_lateness=computed.slipped_by_lateness,
     )
     snoozes = {
         (s.rule, s.subject_type, s.subject_key): s

@@ -34,6 +34,7 @@ DASHBOARD_PANELS = (
 RITUAL_RULES = ("ritual-without-purpose", "ritual-theater")
 PAGE_SIZE = 50
 ENGAGEMENTS_SHOWN = 12
+PANEL_ROWS = 8  # the radar's, the slipped commitments' and the rituals' panels list the first eight
 
 
 @login_not_required
@@ -121,16 +122,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["radar_total"] = len(visible)
         context["queue_total"] = len(evaluation.result.queue)
         if "dash-radar" in wanted:
-            context["radar_top"] = radar_queries.rows(evaluation, visible[:8])
+            context["radar_top"] = radar_queries.rows(evaluation, visible[:PANEL_ROWS])
         if "dash-queue" in wanted:
             context["queue_top"] = radar_queries.queue_rows(list(evaluation.result.queue[:6]))
         if "dash-slipped" in wanted:
-            slipped = evaluation.visible_of("slipped-commitment")
-            slipped.sort(key=lambda i: (-int(i.facts.get("days_late", 0)), i.subject.key))
-            context["slipped"] = radar_queries.rows(evaluation, slipped[:8])
-            context["slipped_total"] = len(slipped)
+            latest = evaluation.first_visible(evaluation.slipped_by_lateness, PANEL_ROWS)
+            context["slipped"] = radar_queries.rows(evaluation, latest)
+            context["slipped_total"] = evaluation.count_visible("slipped-commitment")
         if "dash-rituals" in wanted:
-            context["rituals"] = radar_queries.rows(evaluation, evaluation.visible_of(*RITUAL_RULES))
+            rituals = evaluation.visible_of(*RITUAL_RULES)  # a few hundred at most: one per ritual
+            context["rituals"] = radar_queries.rows(evaluation, rituals[:PANEL_ROWS])
+            context["rituals_total"] = len(rituals)
         if not panel:
             context["snoozed_count"] = len(evaluation.snoozed)
             context["severity_counts"] = {s: sum(1 for i in visible if i.severity == s) for s in SEVERITIES}

@@ -332,3 +332,25 @@ def test_the_dashboard_lists_a_dozen_engagements_and_links_to_the_rest(client_as
         ),
     ).count()
     assert f"{total - 12} more today and tomorrow" in content
+
+
+def test_a_snoozed_slipped_commitment_leaves_the_dashboard_panel_and_its_count(client_as, principal) -> None:
+    from leadership_os.services import radar_snooze
+
+    build_org(scale=2)
+    evaluation = radar_queries.evaluate_today()
+    slipped = evaluation.slipped_by_lateness
+    assert len(slipped) >= 2
+    lateness = [int(i.facts.get("days_late", 0)) for i in slipped]
+    assert lateness == sorted(lateness, reverse=True)
+    assert evaluation.count_visible("slipped-commitment") == len(slipped)
+    radar_snooze(item=slipped[0], until=days(3), note="Owner on leave", by=principal)
+
+    after = radar_queries.evaluate_today()
+    assert after.first_visible(after.slipped_by_lateness, 8)[0] is not slipped[0]
+    assert after.count_visible("slipped-commitment") == len(slipped) - 1
+    assert slipped[0] not in after.visible_of("slipped-commitment")
+    html = client_as("principal").get("/?panel=dash-slipped", HTTP_HX_REQUEST="true").content.decode()
+    assert f"{len(slipped) - 1} in all" in html
+    assert f'#{slipped[0].subject.key}"' not in html
+    assert f'#{slipped[1].subject.key}"' in html
