@@ -354,3 +354,13 @@ def test_a_snoozed_slipped_commitment_leaves_the_dashboard_panel_and_its_count(c
     assert f"{len(slipped) - 1} in all" in html
     assert f'#{slipped[0].subject.key}"' not in html
     assert f'#{slipped[1].subject.key}"' in html
+
+
+def test_the_rituals_panel_lists_eight_and_links_to_the_audit(client_as) -> None:
+    from tests.rhythms.factories import RitualFactory
+
+    RitualFactory.create_batch(10, informs_decision="", surfaces_blocker="")
+    html = client_as("viewer").get("/?panel=dash-rituals", HTTP_HX_REQUEST="true").content.decode()
+    panel = html.split('id="dash-rituals"')[1]
+    assert panel.count("<li>") == 8
+    assert "All 10 in the ritual audit" in panel
