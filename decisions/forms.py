@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
-from django.db.models import F, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.db.models.functions import Coalesce
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
@@ -52,25 +52,34 @@ class DecisionFilterForm(forms.Form):
     surface = forms.ModelChoiceField(
         required=False, queryset=Surface.objects.all(), to_field_name="key", empty_label="Any surface"
     )
-    tag = forms.ModelChoiceField(
-        required=False,
-        queryset=Tag.objects.filter(decisions__isnull=False).distinct(),
-        to_field_name="name",
-        empty_label="Any tag",
-        widget=ListSelect,
-    )
-    decider = PersonChoiceField(
-        required=False,
-        queryset=Person.objects.filter(decisions_owned__isnull=False).distinct(),
-        to_field_name="key",
-        empty_label="Anyone",
-        widget=ListSelect,
-    )
+    # Tags and deciders are offered by name and key, read as plain rows (a large org has hundreds).
+    tag = forms.ChoiceField(required=False, widget=ListSelect)
+    decider = forms.ChoiceField(required=False, label="Decider", widget=ListSelect)
     date_from = forms.DateField(required=False, label="From", widget=DateInput())
     date_to = forms.DateField(required=False, label="To", widget=DateInput())
     sort = forms.ChoiceField(
         required=False, choices=[(key, label) for key, (label, _) in SORTS.items()], initial="newest"
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        decided = Decision.tags.through.objects.filter(tag_id=OuterRef("pk"))
+        self.fields["tag"].choices = [
+            ("", "Any tag"),
+            *((name, name) for name in Tag.objects.filter(Exists(decided)).values_list("name", flat=True)),
+        ]
+        deciders = Person.objects.filter(Exists(Decision.objects.filter(decider_id=OuterRef("pk")))).order_by(
+            "name"
+        )
+        self.fields["decider"].choices = [
+            ("", "Anyone"),
+            *(
+                (key, _person_label(Person(name=name, title=title, organization=organization)))
+                for key, name, title, organization in deciders.values_list(
+                    "key", "name", "title", "organization"
+                )
+            ),
+        ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -91,9 +100,9 @@ class DecisionFilterForm(forms.Form):
         if data.get("surface"):
             decisions = decisions.filter(surface=data["surface"])
         if data.get("tag"):
-            decisions = decisions.filter(tags=data["tag"])
+            decisions = decisions.filter(tags__name=data["tag"])
         if data.get("decider"):
-            decisions = decisions.filter(decider=data["decider"])
+            decisions = decisions.filter(decider__key=data["decider"])
         if data.get("date_from"):
             decisions = decisions.filter(dated__gte=data["date_from"])
         if data.get("date_to"):
