@@ -140,9 +140,7 @@ class Column:
         return raw
 
     def check(self, value: Any, place: str, index: KeyIndex, problems: Problems) -> None:
-        if value is None:
-            if not self.null:
-                problems.add(place, "must not be empty (null)")
+        if value is None and self.null:
             return
         if self.kind in ("text", "user") and not isinstance(value, str):
             problems.add(place, "must be text")
