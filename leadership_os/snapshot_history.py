@@ -300,7 +300,8 @@ def check(
     part_of: Callable[[str | None], Part | str],
 ) -> None:
     """Check a record's history: each entry by place, then each part's entries together (its first
-    entry gives every field; only a part deleted since ends with, and only with, `deleted`).
+    entry gives every field; a part deleted since ends with its deletion, a live one does not; after
+    a deletion comes only a `created` entry, as when a record is restored).
     `part_of` names what an entry's `part` refers to, or says why it refers to nothing."""
     if entries is None:
         return
@@ -332,14 +333,15 @@ def check(
                 f"{place}[{first}].values",
                 f"the first entry{whose} gives every field; missing: {', '.join(missing)}",
             )
-        for position, (n, entry, part) in enumerate(group):
-            last = position == len(group) - 1
-            if entry.type == "deleted" and part.live:
-                problems.add(f"{place}[{n}].type", "only a part deleted since has a 'deleted' entry")
-            elif entry.type == "deleted" and not last:
-                problems.add(f"{place}[{n}].type", f"{part.name} has entries after its deletion")
-            elif last and not part.live and entry.type != "deleted":
-                problems.add(f"{place}[{n}].type", f"the last entry of {part.name} is its deletion")
+        for position, (n, entry, _) in enumerate(group):
+            if position and group[position - 1][1].type == "deleted" and entry.type != "created":
+                problems.add(f"{place}[{n}].type", "after a deletion, only a 'created' entry (a restore)")
+        n, entry, part = group[-1]
+        if part.live and entry.type == "deleted":
+            what = f"{part.name} is" if part.name else "this record is"
+            problems.add(f"{place}[{n}].type", f"{what} in the file: its last entry is not a deletion")
+        elif not part.live and entry.type != "deleted":
+            problems.add(f"{place}[{n}].type", f"the last entry of {part.name} is its deletion")
 
 
 def only(spec: Spec) -> Callable[[str | None], Part | str]:

@@ -238,7 +238,12 @@ BAD: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     ("first of a part", lambda d: entry(3)(d)["values"].pop("stance"),
      "decisions[0].history[3].values: the first entry of stakeholder rachel gives every field; missing: stance"),
     ("deleted record", lambda d: entry(6)(d).update(type="deleted"),
-     "decisions[0].history[6].type: only a part deleted since has a 'deleted' entry"),
+     "decisions[0].history[6].type: this record is in the file: its last entry is not a deletion"),
+    ("deleted live part", lambda d: entry(4)(d).update(type="deleted"),
+     "decisions[0].history[4].type: stakeholder rachel is in the file: its last entry is not a deletion"),
+    ("after a deletion", lambda d: d["decisions"][0]["history"].insert(6, {"at": at(80), "type": "changed",
+     "part": "deleted option 1", "values": {"title": "Ninety days"}}),
+     "decisions[0].history[6].type: after a deletion, only a 'created' entry"),
     ("still there", lambda d: entry(5)(d).update(type="changed"),
      "decisions[0].history[5].type: the last entry of deleted option 1 is its deletion"),
     ("order", lambda d: entry(4)(d).update(at=at(-5)),
@@ -260,6 +265,18 @@ def test_a_bad_history_entry_is_refused_by_place_and_nothing_is_written(
     assert any(line.startswith(expected) for line in lines), lines
     assert not Decision.objects.exists()
     assert not Decision.history.exists()
+
+
+def test_a_record_restored_after_a_deletion_keeps_its_whole_history() -> None:
+    document = a_document()
+    history = document["decisions"][0]["history"]
+    history[6:6] = [
+        {"at": at(100), "type": "deleted"},
+        {"at": at(200), "type": "created", "reason": "Restored", "values": {}},
+    ]
+    snapshot.load(document)
+    rows = Decision.history.filter(key="D-1").order_by("history_date")
+    assert [r.history_type for r in rows] == ["+", "-", "+", "~"]
 
 
 def test_only_a_decision_has_parts() -> None:
