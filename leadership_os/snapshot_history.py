@@ -23,6 +23,7 @@ sections are written, so that every key a value names exists.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from collections import defaultdict
@@ -58,15 +59,11 @@ _TAG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 def _moment(value: Any) -> dt.datetime:
     """An absolute date and time; a naive one is read in the configured time zone."""
-    if isinstance(value, dt.datetime):
-        moment = value
-    elif isinstance(value, str) and re.match(r"^\d{4}-\d{2}-\d{2}[T ]\d", value.strip()):
-        try:
+    moment: dt.datetime | None = value if isinstance(value, dt.datetime) else None
+    # A time of day is required: a bare date is not a moment.
+    if isinstance(value, str) and re.match(r"^\d{4}-\d{2}-\d{2}[T ]\d", value.strip()):
+        with contextlib.suppress(ValueError):
             moment = dt.datetime.fromisoformat(value.strip())
-        except ValueError:
-            moment = None  # type: ignore[assignment]
-    else:
-        moment = None  # type: ignore[assignment]
     if moment is None:
         raise PydanticCustomError(
             "not_a_datetime", "not a date and time (write an absolute one, e.g. 2026-11-20T18:31:02+00:00)"
@@ -246,9 +243,9 @@ def _column(f: Any, authors: set[str]) -> Column:
         if label == "leadership_os.tag":
             section, what = "tags", "tag"
         elif related is get_user_model():
-            kind = "author" if f.name in authors else "user"
-            section, what = ("people", "person") if kind == "author" else ("", "")
-            return Column(f.name, f.attname, kind, section, what, related, null=True)
+            if f.name in authors:
+                return Column(f.name, f.attname, "author", "people", "person", related, null=True)
+            return Column(f.name, f.attname, "user", model=related, null=True)
         elif label in REFERENCES:
             section, what = REFERENCES[label]
         else:
@@ -441,7 +438,7 @@ class Resolver:
         if column.kind == "user":
             return self.user(value)
         if column.section == "tags":
-            return self.tags[value]
+            return self.tags.get(value)
         written = self.ctx.objects.get(column.section, {}).get(value)
         if column.kind == "author":
             return written.user_id if written is not None else None
