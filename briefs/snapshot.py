@@ -1,4 +1,9 @@
-"""Snapshot sections of the briefs: engagements, their briefs, and stakeholders' dated positions."""
+"""Snapshot sections of the briefs: engagements, their briefs, and stakeholders' dated positions.
+
+Each engagement, brief and position may carry its `history` (leadership_os/snapshot_history.py):
+oldest first, the first entry with every field, later ones with what changed. A brief's history
+leaves out its engagement (the record's own `engagement` key says whose brief it is).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from pydantic import Field
 
 from briefs.models import Brief, Engagement, StakeholderPosition
 from decisions.models import Decision, Stance
+from leadership_os import snapshot_history
 from leadership_os.models import KeyCounter, KeyedModel
 from leadership_os.snapshot import KeyIndex, Problems, Record, RelDate, RelDateTime, Section, WriteContext
 
@@ -23,6 +29,9 @@ Kind = Literal[
     "board_adjacent",
 ]
 StanceName = Literal["support", "oppose", "neutral", "unknown"]
+HISTORY = snapshot_history.Spec.of(Engagement, implied=("number", "key"))
+BRIEF_HISTORY = snapshot_history.Spec.of(Brief, implied=("engagement",))
+POSITION_HISTORY = snapshot_history.Spec.of(StakeholderPosition)
 
 
 class EngagementIn(Record):
@@ -39,6 +48,7 @@ class EngagementIn(Record):
     outcome: str = ""
     outcome_recorded_on: RelDate | None = None
     decisions: list[str] = Field(default=[], description="Keys of the decisions raised at this engagement.")
+    history: snapshot_history.History = None
 
 
 class BriefIn(Record):
@@ -46,6 +56,7 @@ class BriefIn(Record):
     objective: str = ""
     one_thing: str = ""
     notes: str = ""
+    history: snapshot_history.History = None
 
 
 class PositionIn(Record):
@@ -55,6 +66,7 @@ class PositionIn(Record):
     stance: StanceName = "unknown"
     recorded_on: RelDate
     source: str = Field(default="", max_length=200)
+    history: snapshot_history.History = None
 
 
 def _tag_ok(name: str) -> bool:
@@ -74,11 +86,16 @@ def check_engagements(items: list[EngagementIn], index: KeyIndex, problems: Prob
             index.check(problems, f"{place}.decisions[{n}]", "decisions", key, "decision")
         if item.outcome_recorded_on is not None and not item.outcome.strip():
             problems.add(f"{place}.outcome", "required when outcome_recorded_on is given")
+        snapshot_history.check(
+            item.history, f"{place}.history", index, problems, snapshot_history.only(HISTORY)
+        )
 
 
 def check_briefs(items: list[BriefIn], index: KeyIndex, problems: Problems) -> None:
+    only = snapshot_history.only(BRIEF_HISTORY)
     for position, item in enumerate(items):
         index.check(problems, f"briefs[{position}].engagement", "engagements", item.engagement, "engagement")
+        snapshot_history.check(item.history, f"briefs[{position}].history", index, problems, only)
 
 
 def check_positions(items: list[PositionIn], index: KeyIndex, problems: Problems) -> None:
@@ -86,6 +103,8 @@ def check_positions(items: list[PositionIn], index: KeyIndex, problems: Problems
         place = f"positions[{position}]"
         index.check(problems, f"{place}.person", "people", item.person, "person")
         index.check(problems, f"{place}.engagement", "engagements", item.engagement, "engagement")
+        only = snapshot_history.only(POSITION_HISTORY)
+        snapshot_history.check(item.history, f"{place}.history", index, problems, only)
 
 
 def write_engagements(items: list[EngagementIn], ctx: WriteContext) -> None:
@@ -93,8 +112,9 @@ def write_engagements(items: list[EngagementIn], ctx: WriteContext) -> None:
     for item in items:
         number = KeyedModel.number_from_key(item.key, Engagement.KEY_PREFIX) or 0
         highest = max(highest, number)
-        engagement = Engagement.objects.create(
+        engagement = Engagement(
             number=number,
+            version=snapshot_history.final(item.history, "version", 1),
             title=item.title,
             kind=item.kind,
             starts_at=ctx.datetime(item.starts_at),
@@ -105,6 +125,7 @@ def write_engagements(items: list[EngagementIn], ctx: WriteContext) -> None:
             outcome=item.outcome,
             outcome_recorded_on=ctx.date(item.outcome_recorded_on),
         )
+        snapshot_history.quiet(engagement, item.history).save()
         if item.attendees:
             engagement.attendees.set([ctx.get("people", key) for key in item.attendees])
         if item.tags:
@@ -112,6 +133,10 @@ def write_engagements(items: list[EngagementIn], ctx: WriteContext) -> None:
         if item.decisions:
             engagement.decisions.set([_decision(ctx, key) for key in item.decisions])
         ctx.put("engagements", item.key, engagement)
+        if item.history is not None:
+            snapshot_history.add(
+                ctx, HISTORY, engagement.pk, item.history, number=engagement.number, key=engagement.key
+            )
     KeyCounter.reserve(Engagement.KEY_PREFIX, highest)
 
 
@@ -122,27 +147,38 @@ def _decision(ctx: WriteContext, key: str) -> Decision:
 
 def write_briefs(items: list[BriefIn], ctx: WriteContext) -> None:
     for item in items:
-        Brief.objects.create(
+        brief = Brief(
             engagement=ctx.get("engagements", item.engagement),
+            version=snapshot_history.final(item.history, "version", 1),
             objective=item.objective,
             one_thing=item.one_thing,
             notes=item.notes,
         )
+        snapshot_history.quiet(brief, item.history).save()
+        if item.history is not None:
+            snapshot_history.add(
+                ctx, BRIEF_HISTORY, brief.pk, item.history, engagement_id=brief.engagement_id
+            )
 
 
 def write_positions(items: list[PositionIn], ctx: WriteContext) -> None:
     for item in items:
-        StakeholderPosition.objects.create(
+        position = StakeholderPosition(
             person=ctx.get("people", item.person),
             engagement=ctx.get("engagements", item.engagement),
+            version=snapshot_history.final(item.history, "version", 1),
             position=item.position,
             stance=Stance(item.stance),
             recorded_on=ctx.date(item.recorded_on),
             source=item.source,
         )
+        snapshot_history.quiet(position, item.history).save()
+        if item.history is not None:
+            snapshot_history.add(ctx, POSITION_HISTORY, position.pk, item.history)
 
 
 def export_engagements() -> list[dict[str, Any]]:
+    found = snapshot_history.read(HISTORY, snapshot_history.Refs())
     rows = []
     queryset = Engagement.objects.select_related("surface").prefetch_related("attendees", "tags", "decisions")
     for e in queryset.order_by("number"):
@@ -160,19 +196,28 @@ def export_engagements() -> list[dict[str, Any]]:
             "outcome": e.outcome,
             "outcome_recorded_on": e.outcome_recorded_on.isoformat() if e.outcome_recorded_on else None,
             "decisions": sorted((d.key for d in e.decisions.all()), key=lambda k: int(k.split("-")[1])),
+            "history": snapshot_history.written(found, e.pk),
         }
         rows.append(row)
     return rows
 
 
 def export_briefs() -> list[dict[str, Any]]:
+    found = snapshot_history.read(BRIEF_HISTORY, snapshot_history.Refs())
     return [
-        {"engagement": b.engagement.key, "objective": b.objective, "one_thing": b.one_thing, "notes": b.notes}
+        {
+            "engagement": b.engagement.key,
+            "objective": b.objective,
+            "one_thing": b.one_thing,
+            "notes": b.notes,
+            "history": snapshot_history.written(found, b.pk),
+        }
         for b in Brief.objects.select_related("engagement").order_by("engagement__number")
     ]
 
 
 def export_positions() -> list[dict[str, Any]]:
+    found = snapshot_history.read(POSITION_HISTORY, snapshot_history.Refs())
     return [
         {
             "person": p.person.key,
@@ -181,6 +226,7 @@ def export_positions() -> list[dict[str, Any]]:
             "stance": p.stance,
             "recorded_on": p.recorded_on.isoformat(),
             "source": p.source,
+            "history": snapshot_history.written(found, p.pk),
         }
         for p in StakeholderPosition.objects.select_related("person", "engagement").order_by(
             "recorded_on", "id"

@@ -9,6 +9,10 @@
 `author` is a person's key; the entry is written by that person's login, if they have one. Links to
 decisions and workstreams are checked against the file when this version of Leadership OS loads
 those sections; when it does not (yet), they are left out rather than refused.
+
+An entry may carry its `history` (leadership_os/snapshot_history.py): oldest first, the first entry
+with every field (`author` as a person's key, as above; tags, decisions and workstreams as lists of
+names and keys), later ones with what changed.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from pydantic_core import PydanticCustomError
 from context_repo import search
 from context_repo.models import ContextEntry, StartHereStep
 from decisions.models import Decision
+from leadership_os import snapshot_history
 from leadership_os.models import KeyCounter, Person
 from leadership_os.snapshot import KeyIndex, Problems, Record, RelDate, Section, WriteContext, sections
 from workstreams.models import Workstream
@@ -35,6 +40,7 @@ def _entry_key(value: str) -> str:
 
 EntryKey = Annotated[str, AfterValidator(_entry_key)]
 TagName = Annotated[str, Field(min_length=1, max_length=50, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+HISTORY = snapshot_history.Spec.of(ContextEntry, implied=("number", "key"), authors=("author",))
 
 
 class EntryIn(Record):
@@ -50,6 +56,7 @@ class EntryIn(Record):
     decisions: list[str] = Field(default_factory=list)
     workstreams: list[str] = Field(default_factory=list)
     author: str | None = None
+    history: snapshot_history.History = None
 
 
 class StepIn(Record):
@@ -82,6 +89,9 @@ def check_context(items: list[EntryIn], index: KeyIndex, problems: Problems) -> 
         for section, what in linked:
             for n, key in enumerate(getattr(item, section)):
                 index.check(problems, f"{place}.{section}[{n}]", section, key, what)
+        snapshot_history.check(
+            item.history, f"{place}.history", index, problems, snapshot_history.only(HISTORY)
+        )
 
 
 def check_start_here(items: list[StepIn], index: KeyIndex, problems: Problems) -> None:
@@ -110,6 +120,7 @@ def write_context(items: list[EntryIn], ctx: WriteContext) -> None:
         for item in items:
             entry = ContextEntry(
                 number=int(item.key.split("-", 1)[1]),
+                version=snapshot_history.final(item.history, "version", 1),
                 kind=item.kind,
                 title=item.title,
                 body=item.body,
@@ -119,7 +130,7 @@ def write_context(items: list[EntryIn], ctx: WriteContext) -> None:
                 status=item.status,
                 author=authors.get(item.author) if item.author else None,
             )
-            entry.save()
+            snapshot_history.quiet(entry, item.history).save()
             if item.tags:
                 entry.tags.set(ctx.tags(item.tags))
             if link_decisions and item.decisions:
@@ -127,6 +138,8 @@ def write_context(items: list[EntryIn], ctx: WriteContext) -> None:
             if link_workstreams and item.workstreams:
                 entry.workstreams.set(_records(ctx, "workstreams", Workstream, item.workstreams))
             ctx.put("context", item.key, entry)
+            if item.history is not None:
+                snapshot_history.add(ctx, HISTORY, entry.pk, item.history, number=entry.number, key=entry.key)
         KeyCounter.reserve(ContextEntry.KEY_PREFIX, max(int(i.key.split("-", 1)[1]) for i in items))
     # Everything written so far (decisions, workstreams and briefs come before this section) is
     # indexed in one pass, whether or not its writer went through the signals.
@@ -149,6 +162,7 @@ def write_start_here(items: list[StepIn], ctx: WriteContext) -> None:
 
 
 def export_context() -> list[dict[str, Any]]:
+    found = snapshot_history.read(HISTORY, snapshot_history.Refs())
     rows = []
     entries = ContextEntry.objects.select_related("surface", "author__person").prefetch_related(
         "tags", "decisions", "workstreams"
@@ -178,6 +192,7 @@ def export_context() -> list[dict[str, Any]]:
         person = getattr(entry.author, "person", None) if entry.author else None
         if person is not None:
             row["author"] = person.key
+        row["history"] = snapshot_history.written(found, entry.pk)
         rows.append(row)
     return rows
 

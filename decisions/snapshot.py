@@ -7,12 +7,25 @@ and reopen conditions nested, referring to people, surfaces and other decisions 
      "options": [{"title": "...", "pros": "...", "cons": "...", "rejected_because": "...", "chosen": true}],
      "stakeholders": [{"person": "rachel-stein", "stance": "oppose", "position": "..."}],
      "reopen_conditions": [{"text": "...", "review_on": "@+30", "triggered_on": null,
-                            "reviewed_on": null, "review_note": ""}]}
+                            "reviewed_on": null, "review_note": ""}],
+     "history": [{"at": "2026-11-02T17:04:09.511230+00:00", "by": "cos", "type": "created",
+                  "reason": "", "values": {"title": "...", ...}},
+                 {"at": "...", "by": "cos", "type": "changed", "part": "stakeholder rachel-stein",
+                  "reason": "", "values": {"stance": "oppose"}}]}
+
+`history` (optional; see leadership_os/snapshot_history.py) holds the history of the decision and
+of its parts in one list, oldest first. An entry without `part` is about the decision itself; `part`
+names one of its parts: `option 2` (the second of `options`), `stakeholder rachel-stein` (by the
+person's key), `reopen condition 1` (the first of `reopen_conditions`), or, for a part deleted since,
+`deleted option 1`, `deleted stakeholder 1`, `deleted reopen condition 1` (numbered by when each was
+first written; its entries end with its deletion). Given, it replaces the rows the import would
+otherwise write for the decision and all its parts.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from django.contrib.auth import get_user_model
@@ -20,11 +33,23 @@ from pydantic import Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from decisions.models import Decision, DecisionStakeholder, Option, ReopenCondition
+from leadership_os import snapshot_history
 from leadership_os.models import KeyCounter
 from leadership_os.snapshot import KeyIndex, Problems, Record, RelDate, Section, WriteContext, iso, key_number
 
 Status = Literal["draft", "open", "decided", "superseded", "withdrawn"]
 TagName = Annotated[str, Field(min_length=1, max_length=50, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+
+HISTORY = snapshot_history.Spec.of(Decision, implied=("number", "key"))
+PARTS = {  # a part's kind: its history, and the list of the decision's record that holds it
+    "option": (snapshot_history.Spec.of(Option, implied=("decision",)), "options"),
+    "stakeholder": (snapshot_history.Spec.of(DecisionStakeholder, implied=("decision",)), "stakeholders"),
+    "reopen condition": (
+        snapshot_history.Spec.of(ReopenCondition, implied=("decision",)),
+        "reopen_conditions",
+    ),
+}
+_PART = re.compile(r"^(deleted )?(option|stakeholder|reopen condition) (\S+)$")
 
 
 class OptionIn(Record):
@@ -72,6 +97,7 @@ class DecisionIn(Record):
     options: list[OptionIn] = Field(default_factory=list)
     stakeholders: list[StakeholderIn] = Field(default_factory=list)
     reopen_conditions: list[ReopenConditionIn] = Field(default_factory=list)
+    history: list[snapshot_history.PartEntry] | None = None
 
     @field_validator("key")
     @classmethod
@@ -127,15 +153,49 @@ def check_decisions(items: list[DecisionIn], index: KeyIndex, problems: Problems
             problems.add(
                 f"{place}.options[{chosen[0]}].chosen", f"a {item.status} decision has no chosen option yet"
             )
+        snapshot_history.check(item.history, f"{place}.history", index, problems, _parts_of(item))
+
+
+def _parts_of(item: DecisionIn) -> Callable[[str | None], snapshot_history.Part | str]:
+    """What a history entry's `part` names in this decision, or why it names nothing."""
+    people = {stakeholder.person for stakeholder in item.stakeholders}
+
+    def part_of(name: str | None) -> snapshot_history.Part | str:
+        if name is None:
+            return snapshot_history.Part(HISTORY)
+        match = _PART.match(name)
+        if match is None:
+            return (
+                "unknown part (write 'option 2', 'stakeholder maya-okafor', 'reopen condition 1', "
+                "or 'deleted option 1' for one deleted since)"
+            )
+        deleted, kind, ref = match.groups()
+        spec, listing = PARTS[kind]
+        if deleted:
+            if not ref.isdigit() or int(ref) < 1:
+                return f"unknown part (number a deleted {kind} from 1: 'deleted {kind} 1')"
+            return snapshot_history.Part(spec, live=False, name=name)
+        if kind == "stakeholder":
+            if ref not in people:
+                return f"no stakeholder {ref!r} in this decision's stakeholders"
+            return snapshot_history.Part(spec, name=name)
+        count = len(getattr(item, listing))
+        if not ref.isdigit() or not 1 <= int(ref) <= count:
+            return f"no {kind} {ref} in this decision (it has {count}, counted from 1)"
+        return snapshot_history.Part(spec, name=name)
+
+    return part_of
 
 
 def write_decisions(items: list[DecisionIn], ctx: WriteContext) -> None:
     usernames = {item.created_by for item in items if item.created_by}
     users = {u.username: u for u in get_user_model().objects.filter(username__in=usernames)}
     written: dict[str, Decision] = {}
+    parts: dict[str, dict[str, list[Any]]] = {}
     for item in sorted(items, key=lambda i: key_number(i.key)):
         decision = Decision(
             number=key_number(item.key),
+            version=snapshot_history.final(item.history, "version", 1),
             title=item.title,
             question=item.question,
             context=item.context,
@@ -150,20 +210,24 @@ def write_decisions(items: list[DecisionIn], ctx: WriteContext) -> None:
             reasoning=item.reasoning,
             created_by=users.get(item.created_by or ""),
         )
-        decision.save()
+        snapshot_history.quiet(decision, item.history).save()
         if item.tags:
             decision.tags.set(ctx.tags(item.tags))
-        for position, option in enumerate(item.options):
-            Option.objects.create(decision=decision, position=position, **option.model_dump())
-        for stakeholder in item.stakeholders:
-            DecisionStakeholder.objects.create(
+        options = [
+            Option(decision=decision, position=position, **option.model_dump())
+            for position, option in enumerate(item.options)
+        ]
+        stakeholders = [
+            DecisionStakeholder(
                 decision=decision,
                 person=ctx.get("people", stakeholder.person),
                 position=stakeholder.position,
                 stance=stakeholder.stance,
             )
-        for condition in item.reopen_conditions:
-            ReopenCondition.objects.create(
+            for stakeholder in item.stakeholders
+        ]
+        conditions = [
+            ReopenCondition(
                 decision=decision,
                 text=condition.text,
                 review_on=ctx.date(condition.review_on),
@@ -171,6 +235,11 @@ def write_decisions(items: list[DecisionIn], ctx: WriteContext) -> None:
                 reviewed_on=ctx.date(condition.reviewed_on),
                 review_note=condition.review_note,
             )
+            for condition in item.reopen_conditions
+        ]
+        for part in (*options, *stakeholders, *conditions):
+            snapshot_history.quiet(part, item.history).save()
+        parts[item.key] = {"option": options, "stakeholder": stakeholders, "reopen condition": conditions}
         written[item.key] = decision
         ctx.put("decisions", item.key, decision)
     for item in items:
@@ -178,8 +247,33 @@ def write_decisions(items: list[DecisionIn], ctx: WriteContext) -> None:
             decision = written[item.key]
             decision.supersedes = written[item.supersedes]
             decision.save(update_fields=["supersedes"])
+    for item in items:
+        if item.history is not None:
+            _add_history(ctx, item, written[item.key], parts[item.key])
     if written:
         KeyCounter.reserve(Decision.KEY_PREFIX, max(d.number for d in written.values()))
+
+
+def _add_history(
+    ctx: WriteContext, item: DecisionIn, decision: Decision, parts: dict[str, list[Any]]
+) -> None:
+    by_part: dict[str | None, list[snapshot_history.PartEntry]] = {}
+    for entry in item.history or ():
+        by_part.setdefault(entry.part, []).append(entry)
+    for name, entries in by_part.items():
+        if name is None:
+            snapshot_history.add(ctx, HISTORY, decision.pk, entries, number=decision.number, key=decision.key)
+            continue
+        match = _PART.match(name)
+        assert match is not None  # checked
+        deleted, kind, ref = match.groups()
+        if deleted:
+            record = None
+        elif kind == "stakeholder":
+            record = next(s.pk for s in parts[kind] if s.person.key == ref)
+        else:
+            record = parts[kind][int(ref) - 1].pk
+        snapshot_history.add(ctx, PARTS[kind][0], record, entries, decision_id=decision.pk)
 
 
 def export_decisions() -> list[dict[str, Any]]:
@@ -188,6 +282,15 @@ def export_decisions() -> list[dict[str, Any]]:
         .prefetch_related("tags", "options", "stakeholders__person", "reopen_conditions")
         .order_by("number")
     )
+    refs = snapshot_history.Refs()
+    own = snapshot_history.read(HISTORY, refs)
+    parts_by_decision: dict[str, dict[int, dict[int, snapshot_history.RecordHistory]]] = {}
+    for kind, (spec, _) in PARTS.items():
+        grouped: dict[int, dict[int, snapshot_history.RecordHistory]] = {}
+        for pk, found in snapshot_history.read(spec, refs, parent="decision_id").items():
+            if found.parent is not None:
+                grouped.setdefault(found.parent, {})[pk] = found
+        parts_by_decision[kind] = grouped
     rows = []
     for d in decisions:
         rows.append(
@@ -233,9 +336,40 @@ def export_decisions() -> list[dict[str, Any]]:
                     }
                     for c in d.reopen_conditions.all()
                 ],
+                "history": _history(d, own.get(d.pk), parts_by_decision),
             }
         )
     return rows
+
+
+def _history(
+    decision: Decision,
+    own: snapshot_history.RecordHistory | None,
+    parts_by_decision: dict[str, dict[int, dict[int, snapshot_history.RecordHistory]]],
+) -> list[dict[str, Any]]:
+    """The decision's history and its parts', merged oldest first; at the same moment the decision
+    comes first, then its parts in the order of their names (live ones as listed, then deleted)."""
+    live = {
+        "option": [(f"option {n}", o.pk) for n, o in enumerate(decision.options.all(), start=1)],
+        "stakeholder": [(f"stakeholder {s.person.key}", s.pk) for s in decision.stakeholders.all()],
+        "reopen condition": [
+            (f"reopen condition {n}", c.pk) for n, c in enumerate(decision.reopen_conditions.all(), start=1)
+        ],
+    }
+    named: list[tuple[str | None, snapshot_history.RecordHistory | None]] = [(None, own)]
+    for kind, listed in live.items():
+        found = parts_by_decision[kind].get(decision.pk, {})
+        named += [(name, found.get(pk)) for name, pk in listed]
+        kept = {pk for _, pk in listed}
+        gone = sorted((h for pk, h in found.items() if pk not in kept), key=lambda h: h.first)
+        named += [(f"deleted {kind} {n}", h) for n, h in enumerate(gone, start=1)]
+    merged = [
+        ((at, rank, history_id), entry if name is None else snapshot_history.of_part(entry, name))
+        for rank, (name, found) in enumerate(named)
+        if found is not None
+        for (at, history_id), entry in found.entries
+    ]
+    return [entry for _, entry in sorted(merged, key=lambda pair: pair[0])]
 
 
 SECTIONS = [
@@ -247,6 +381,7 @@ SECTIONS = [
         check=check_decisions,
         write=write_decisions,
         export=export_decisions,
-        models=(Decision,),
+        # The parts too, so that clearing the org removes their history.
+        models=(Decision, Option, DecisionStakeholder, ReopenCondition),
     )
 ]

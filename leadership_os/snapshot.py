@@ -7,6 +7,9 @@ all or nothing in one transaction.
 
 Dates are ISO (`2026-11-20`) or relative to the anchor (`@-3`, `@+2`, `@0`); date-times are ISO or
 relative with a local time (`@+1T10:30`), read in the configured time zone.
+
+A record may carry its `history` (its django-simple-history rows, oldest first, dates absolute):
+see `snapshot_history`. Writers register those rows on the context; `write` inserts them last.
 """
 
 from __future__ import annotations
@@ -241,6 +244,7 @@ class WriteContext:
 
     anchor: dt.date
     objects: dict[str, dict[str, Any]] = field(default_factory=dict)
+    history: list[Any] = field(default_factory=list)  # snapshot_history.Pending, written last
     _tags: dict[str, Any] = field(default_factory=dict)
 
     def date(self, value: RelDate | None) -> dt.date | None:
@@ -415,6 +419,9 @@ def clear_org() -> None:
             model.objects.all().delete()
             history = getattr(model, "history", None)
             if history is not None:
+                # Many-to-many history rows point at their history row without a cascade.
+                for m2m_field in history.model._history_m2m_fields:
+                    getattr(history.model, m2m_field.name).model.objects.all().delete()
                 history.model.objects.all().delete()
     Tag.objects.all().delete()
     KeyCounter.objects.all().delete()
@@ -424,6 +431,7 @@ def clear_org() -> None:
 def write(snapshot: Snapshot, *, replace: bool = False) -> dict[str, int]:
     """Write a validated snapshot, all or nothing. Refuses a non-empty org unless `replace`."""
     from leadership_os.models import OrgRevision
+    from leadership_os.snapshot_history import write_pending
 
     with transaction.atomic():
         if replace:
@@ -436,6 +444,7 @@ def write(snapshot: Snapshot, *, replace: bool = False) -> dict[str, int]:
         for section in sections():
             if section.write and snapshot.records.get(section.name):
                 section.write(snapshot.records[section.name], context)
+        write_pending(context)
         OrgRevision.bump()  # bulk writes send no signals
     return snapshot.counts()
 

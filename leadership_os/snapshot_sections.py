@@ -1,4 +1,5 @@
-"""Snapshot sections of what the apps share: people and product surfaces."""
+"""Snapshot sections of what the apps share: people and product surfaces (whose history does not
+travel in the snapshot: an import gives each a "created" history row dated now)."""
 
 from __future__ import annotations
 

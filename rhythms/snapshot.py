@@ -6,6 +6,11 @@ file records about some of them, matching each by ritual and scheduled time. A r
 names its slot either by `scheduled_for` (what an export writes) or by `index` (what the sample org
 writes, so that it is valid on any load day: -1 is the ritual's last slot before the anchor day, -2
 the one before, 0 the first on or after it). Commitments made in an occurrence are written with it.
+
+Rituals, recorded occurrences and the commitments made in them may carry their `history`
+(leadership_os/snapshot_history.py): oldest first, the first entry with every field, later ones with
+what changed. An occurrence's history replaces the rows its ritual's rule made for it on import;
+its `ritual`, and a commitment's `occurrence`, are where the record sits in the file.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from django.db.models import F, Q
 from pydantic import Field
 
 from decisions.models import Decision
+from leadership_os import snapshot_history
 from leadership_os.models import KeyCounter, Person, Surface
 from leadership_os.snapshot import (
     KeyIndex,
@@ -35,8 +41,11 @@ from rhythms import recurrence
 from rhythms.models import Occurrence, Ritual
 from rhythms.services import local_zone, normalized_start, ritual_sync_occurrences
 from workstreams.models import Commitment, Workstream
+from workstreams.snapshot import COMMITMENT_HISTORY
 
 RitualKey = Field(pattern=r"^R-[1-9]\d*$")
+HISTORY = snapshot_history.Spec.of(Ritual, implied=("number", "key"))
+OCCURRENCE_HISTORY = snapshot_history.Spec.of(Occurrence, implied=("ritual",))
 Kind = Literal[
     "product_review", "async_update", "architecture_review", "gtm_sync", "strategy_review",
     "retrospective", "status_readout", "cross_functional",
@@ -59,6 +68,7 @@ class RitualIn(Record):
     is_active: bool = True
     retired_on: RelDate | None = None
     retired_reason: str = ""
+    history: snapshot_history.History = None
 
 
 class CommitmentMadeIn(Record):
@@ -69,6 +79,7 @@ class CommitmentMadeIn(Record):
     due_on: RelDate
     done_on: RelDate | None = None
     workstream: str | None = None
+    history: snapshot_history.History = None
 
 
 class OccurrenceIn(Record):
@@ -82,6 +93,7 @@ class OccurrenceIn(Record):
     decisions_informed: list[str] = []
     blockers_surfaced: list[str] = []
     commitments: list[CommitmentMadeIn] = []
+    history: snapshot_history.History = None
 
 
 def _installed(name: str) -> bool:
@@ -112,6 +124,9 @@ def check_rituals(items: list[RitualIn], index: KeyIndex, problems: Problems) ->
             problems.add(f"{place}.retired_on", "required for a retired ritual (is_active false)")
         if item.is_active and (item.retired_on is not None or item.retired_reason):
             problems.add(f"{place}.is_active", "must be false for a ritual with retired_on or retired_reason")
+        snapshot_history.check(
+            item.history, f"{place}.history", index, problems, snapshot_history.only(HISTORY)
+        )
 
 
 def check_occurrences(items: list[OccurrenceIn], index: KeyIndex, problems: Problems) -> None:
@@ -134,6 +149,10 @@ def check_occurrences(items: list[OccurrenceIn], index: KeyIndex, problems: Prob
             index.check(problems, f"{where}.owner", "people", made.owner, "person")
             index.check(problems, f"{where}.promised_to", "people", made.promised_to, "person")
             _check_ref(index, problems, f"{where}.workstream", "workstreams", made.workstream, "workstream")
+            only = snapshot_history.only(COMMITMENT_HISTORY)
+            snapshot_history.check(made.history, f"{where}.history", index, problems, only)
+        only = snapshot_history.only(OCCURRENCE_HISTORY)
+        snapshot_history.check(item.history, f"{place}.history", index, problems, only)
 
 
 def _person(ctx: WriteContext, key: str | None) -> Person | None:
@@ -163,6 +182,7 @@ def write_rituals(items: list[RitualIn], ctx: WriteContext) -> None:
         )
         ritual = Ritual(
             number=number,
+            version=snapshot_history.final(item.history, "version", 1),
             name=item.name,
             kind=item.kind,
             rrule=rule.text,
@@ -177,10 +197,12 @@ def write_rituals(items: list[RitualIn], ctx: WriteContext) -> None:
             retired_on=ctx.date(item.retired_on),
             retired_reason=item.retired_reason,
         )
-        ritual.save()
+        snapshot_history.quiet(ritual, item.history).save()
         ritual.attendees.set([p for p in (_person(ctx, key) for key in item.attendees) if p is not None])
         ritual_sync_occurrences(ritual=ritual, today=ctx.anchor)
         ctx.put("rituals", item.key, ritual)
+        if item.history is not None:
+            snapshot_history.add(ctx, HISTORY, ritual.pk, item.history, number=ritual.number, key=ritual.key)
     if problems:
         raise SnapshotError(problems)
 
@@ -246,7 +268,7 @@ def write_occurrences(items: list[OccurrenceIn], ctx: WriteContext) -> None:
             occurrence.starts_at = slot + dt.timedelta(minutes=item.moved_minutes)
         occurrence.status = item.status
         occurrence.notes = item.notes
-        occurrence.save()
+        snapshot_history.quiet(occurrence, item.history).save()
         # Links to sections this version cannot load are dropped (check_occurrences let them pass).
         occurrence.decisions_informed.set([decisions[k] for k in item.decisions_informed if k in decisions])
         occurrence.blockers_surfaced.set([workstreams[k] for k in item.blockers_surfaced if k in workstreams])
@@ -254,8 +276,9 @@ def write_occurrences(items: list[OccurrenceIn], ctx: WriteContext) -> None:
             number = key_number(made.key)
             KeyCounter.reserve(Commitment.KEY_PREFIX, number)
             due = ctx.date(made.due_on)
-            Commitment.objects.create(
+            commitment = Commitment(
                 number=number,
+                version=snapshot_history.final(made.history, "version", 1),
                 description=made.description,
                 owner=_person(ctx, made.owner),
                 promised_to=_person(ctx, made.promised_to),
@@ -265,12 +288,29 @@ def write_occurrences(items: list[OccurrenceIn], ctx: WriteContext) -> None:
                 workstream=workstreams.get(made.workstream) if made.workstream else None,
                 occurrence=occurrence,
             )
+            snapshot_history.quiet(commitment, made.history).save()
+            if made.history is not None:
+                snapshot_history.add(
+                    ctx,
+                    COMMITMENT_HISTORY,
+                    commitment.pk,
+                    made.history,
+                    number=commitment.number,
+                    key=commitment.key,
+                    occurrence_id=occurrence.pk,
+                )
+        if item.history is not None:
+            # The rule's sync (or get_or_create above) wrote rows for it; the file's replace them.
+            snapshot_history.add(
+                ctx, OCCURRENCE_HISTORY, occurrence.pk, item.history, replace=True, ritual_id=ritual.pk
+            )
     if problems:
         raise SnapshotError(problems)
 
 
 def export_rituals() -> list[dict[str, Any]]:
     zone = local_zone()
+    found = snapshot_history.read(HISTORY, snapshot_history.Refs())
     rows = []
     for r in (
         Ritual.objects.select_related("owner", "surface").prefetch_related("attendees").order_by("number")
@@ -293,6 +333,7 @@ def export_rituals() -> list[dict[str, Any]]:
         if not r.is_active:
             row["retired_on"] = r.retired_on.isoformat() if r.retired_on else None
             row["retired_reason"] = r.retired_reason
+        row["history"] = snapshot_history.written(found, r.pk)
         rows.append(row)
     return rows
 
@@ -320,6 +361,9 @@ def export_occurrences() -> list[dict[str, Any]]:
         )
         .order_by("ritual__number", "scheduled_for")
     )
+    refs = snapshot_history.Refs()
+    found = snapshot_history.read(OCCURRENCE_HISTORY, refs)
+    made = snapshot_history.read(COMMITMENT_HISTORY, refs)
     rows = []
     for o in recorded:
         row: dict[str, Any] = {
@@ -342,9 +386,11 @@ def export_occurrences() -> list[dict[str, Any]]:
                 "due_on": c.due_on.isoformat(),
                 "done_on": c.done_on.isoformat() if c.done_on else None,
                 "workstream": c.workstream.key if c.workstream else None,
+                "history": snapshot_history.written(made, c.pk),
             }
             for c in sorted(o.commitments.all(), key=lambda c: c.number)
         ]
+        row["history"] = snapshot_history.written(found, o.pk)
         rows.append(row)
     return rows
 

@@ -4,6 +4,11 @@ Records refer to people, surfaces, decisions, ritual occurrences and engagements
 must obey the state rules (services.apply_state_rules) as written: the loader refuses, by place, a
 blocked workstream without a blocker, a blocker on one that is not blocked, and the like, rather than
 silently changing what the file says. Writes are bulk inserts with their history rows.
+
+Each workstream, status update and commitment may carry its `history` (leadership_os/
+snapshot_history.py): oldest first, the first entry with every field, later ones with what changed.
+A commitment's history leaves out `occurrence` (where it was made never changes; a commitment made
+in a ritual occurrence travels inside that occurrence, in the rhythms' section).
 """
 
 from __future__ import annotations
@@ -11,8 +16,8 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from pydantic import Field
-from simple_history.utils import bulk_create_with_history
 
+from leadership_os import snapshot_history
 from leadership_os.models import KeyCounter
 from leadership_os.snapshot import KeyIndex, Problems, Record, RelDate, Section, WriteContext, iso, key_number
 from workstreams.models import Commitment, Escalation, State, StatusUpdate, Workstream
@@ -22,6 +27,10 @@ StateName = Literal["on_track", "at_risk", "blocked", "paused", "done"]
 EscalationName = Literal["none", "watching", "escalated", "resolved"]
 _WS_KEY = r"^WS-[1-9][0-9]*$"
 _C_KEY = r"^C-[1-9][0-9]*$"
+
+HISTORY = snapshot_history.Spec.of(Workstream, implied=("number", "key"))
+UPDATE_HISTORY = snapshot_history.Spec.of(StatusUpdate)
+COMMITMENT_HISTORY = snapshot_history.Spec.of(Commitment, implied=("number", "key", "occurrence"))
 
 
 class WorkstreamIn(Record):
@@ -40,6 +49,7 @@ class WorkstreamIn(Record):
     escalation: EscalationName = "none"
     escalated_on: RelDate | None = None
     created_on: RelDate | None = None
+    history: snapshot_history.History = None
 
 
 class StatusUpdateIn(Record):
@@ -48,6 +58,7 @@ class StatusUpdateIn(Record):
     author: str | None = None
     state: StateName
     note: str = Field(min_length=1)
+    history: snapshot_history.History = None
 
 
 class CommitmentIn(Record):
@@ -63,6 +74,7 @@ class CommitmentIn(Record):
     decision: str | None = None
     occurrence: str | None = None
     engagement: str | None = None
+    history: snapshot_history.History = None
 
 
 def check_workstreams(items: list[WorkstreamIn], index: KeyIndex, problems: Problems) -> None:
@@ -87,6 +99,9 @@ def check_workstreams(items: list[WorkstreamIn], index: KeyIndex, problems: Prob
             problems.add(f"{place}.escalated_on", f"an escalation of {item.escalation!r} has no date")
         if item.state == State.DONE and (item.next_decision_on or item.next_decision):
             problems.add(f"{place}.next_decision_on", "a done workstream has no next decision point")
+        snapshot_history.check(
+            item.history, f"{place}.history", index, problems, snapshot_history.only(HISTORY)
+        )
 
 
 def check_status_updates(items: list[StatusUpdateIn], index: KeyIndex, problems: Problems) -> None:
@@ -94,6 +109,8 @@ def check_status_updates(items: list[StatusUpdateIn], index: KeyIndex, problems:
         place = f"status_updates[{position}]"
         index.check(problems, f"{place}.workstream", "workstreams", item.workstream, "workstream")
         index.check(problems, f"{place}.author", "people", item.author, "person")
+        only = snapshot_history.only(UPDATE_HISTORY)
+        snapshot_history.check(item.history, f"{place}.history", index, problems, only)
 
 
 def check_commitments(items: list[CommitmentIn], index: KeyIndex, problems: Problems) -> None:
@@ -107,6 +124,8 @@ def check_commitments(items: list[CommitmentIn], index: KeyIndex, problems: Prob
         index.check(problems, f"{place}.engagement", "engagements", item.engagement, "engagement")
         if item.recommitted_count and item.original_due_on is None:
             problems.add(f"{place}.original_due_on", "a re-committed commitment keeps its original due date")
+        only = snapshot_history.only(COMMITMENT_HISTORY)
+        snapshot_history.check(item.history, f"{place}.history", index, problems, only)
 
 
 def write_workstreams(items: list[WorkstreamIn], ctx: WriteContext) -> None:
@@ -116,6 +135,7 @@ def write_workstreams(items: list[WorkstreamIn], ctx: WriteContext) -> None:
         ws = Workstream(
             number=number,
             key=f"{Workstream.KEY_PREFIX}-{number}",
+            version=snapshot_history.final(item.history, "version", 1),
             name=item.name,
             description=item.description,
             surface=ctx.get("surfaces", item.surface),
@@ -134,7 +154,8 @@ def write_workstreams(items: list[WorkstreamIn], ctx: WriteContext) -> None:
         # since, escalated on) from the anchor.
         apply_state_rules(ws, today=ctx.anchor)
         objects.append(ws)
-    created = bulk_create_with_history(objects, Workstream, batch_size=500)
+    snapshot_history.bulk_create(Workstream, objects, [item.history for item in items], batch=500)
+    created = objects
     if created and not created[0].pk:
         created = list(Workstream.objects.filter(number__in=[ws.number for ws in objects]))
     by_key = {ws.key: ws for ws in created}
@@ -144,6 +165,8 @@ def write_workstreams(items: list[WorkstreamIn], ctx: WriteContext) -> None:
         ws = by_key[item.key]
         links.extend(through(workstream_id=ws.pk, tag_id=tag.pk) for tag in ctx.tags(item.tags))
         ctx.put("workstreams", item.key, ws)
+        if item.history is not None:
+            snapshot_history.add(ctx, HISTORY, ws.pk, item.history, number=ws.number, key=ws.key)
     through.objects.bulk_create(links, batch_size=1000)
     if objects:
         KeyCounter.reserve(Workstream.KEY_PREFIX, max(ws.number for ws in objects))
@@ -160,7 +183,10 @@ def write_status_updates(items: list[StatusUpdateIn], ctx: WriteContext) -> None
         )
         for item in items
     ]
-    bulk_create_with_history(objects, StatusUpdate, batch_size=1000)
+    snapshot_history.bulk_create(StatusUpdate, objects, [item.history for item in items], batch=1000)
+    for item, update in zip(items, objects, strict=True):
+        if item.history is not None:
+            snapshot_history.add(ctx, UPDATE_HISTORY, update.pk, item.history)
 
 
 def write_commitments(items: list[CommitmentIn], ctx: WriteContext) -> None:
@@ -172,6 +198,7 @@ def write_commitments(items: list[CommitmentIn], ctx: WriteContext) -> None:
             Commitment(
                 number=number,
                 key=f"{Commitment.KEY_PREFIX}-{number}",
+                version=snapshot_history.final(item.history, "version", 1),
                 description=item.description,
                 workstream=ctx.get("workstreams", item.workstream),
                 owner=ctx.get("people", item.owner),
@@ -185,9 +212,19 @@ def write_commitments(items: list[CommitmentIn], ctx: WriteContext) -> None:
                 engagement=ctx.get("engagements", item.engagement),
             )
         )
-    bulk_create_with_history(objects, Commitment, batch_size=1000)
-    for item in items:
+    snapshot_history.bulk_create(Commitment, objects, [item.history for item in items], batch=1000)
+    for item, commitment in zip(items, objects, strict=True):
         ctx.put("commitments", item.key, None)
+        if item.history is not None:
+            snapshot_history.add(
+                ctx,
+                COMMITMENT_HISTORY,
+                commitment.pk,
+                item.history,
+                number=commitment.number,
+                key=commitment.key,
+                occurrence_id=commitment.occurrence_id,
+            )
     if objects:
         KeyCounter.reserve(Commitment.KEY_PREFIX, max(c.number for c in objects))
 
@@ -197,6 +234,7 @@ def _drop_empty(row: dict[str, Any], keep: tuple[str, ...] = ()) -> dict[str, An
 
 
 def export_workstreams() -> list[dict[str, Any]]:
+    found = snapshot_history.read(HISTORY, snapshot_history.Refs())
     rows = []
     queryset = Workstream.objects.select_related(
         "surface", "owner", "next_decision", "blocked_by_decision"
@@ -223,6 +261,7 @@ def export_workstreams() -> list[dict[str, Any]]:
                 },
                 keep=("key", "name", "state", "escalation"),
             )
+            | {"history": snapshot_history.written(found, ws.pk)}
         )
     return rows
 
@@ -231,6 +270,7 @@ def export_status_updates() -> list[dict[str, Any]]:
     queryset = StatusUpdate.objects.select_related("workstream", "author").order_by(
         "workstream__number", "posted_on", "id"
     )
+    found = snapshot_history.read(UPDATE_HISTORY, snapshot_history.Refs())
     return [
         _drop_empty(
             {
@@ -242,6 +282,7 @@ def export_status_updates() -> list[dict[str, Any]]:
             },
             keep=("workstream", "posted_on", "state", "note"),
         )
+        | {"history": snapshot_history.written(found, u.pk)}
         for u in queryset
     ]
 
@@ -253,6 +294,7 @@ def export_commitments() -> list[dict[str, Any]]:
         .select_related("workstream", "owner", "promised_to", "decision", "engagement")
         .order_by("number")
     )
+    found = snapshot_history.read(COMMITMENT_HISTORY, snapshot_history.Refs())
     rows = []
     for c in queryset:
         rows.append(
@@ -273,6 +315,7 @@ def export_commitments() -> list[dict[str, Any]]:
                 },
                 keep=("key", "description", "due_on"),
             )
+            | {"history": snapshot_history.written(found, c.pk)}
         )
     return rows
 
