@@ -58,7 +58,9 @@ def rhythm(chief_of_staff, person_of):
         occurrence.status = Occurrence.Status.HELD
         occurrence.notes = "Status read aloud."
         occurrence.save()
-    EngagementFactory(title="Helix Research briefing", starts_at=at(1, 13), attendees=[me])
+    # Tomorrow, unless today is Sunday: the week's calendar (Monday first) must show it.
+    briefing_day = -1 if timezone.localdate().weekday() == 6 else 1
+    EngagementFactory(title="Helix Research briefing", starts_at=at(briefing_day, 13), attendees=[me])
     return {
         "review": review,
         "readout": readout,
