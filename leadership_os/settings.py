@@ -74,6 +74,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "leadership_os.urls"
 WSGI_APPLICATION = "leadership_os.wsgi.application"
 
+# Why a record changed is kept whole (a reopen or withdraw note can run to a paragraph).
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -93,7 +93,7 @@ class Entry(Record):
     at: Moment
     by: str | None = None
     type: Literal["created", "changed", "deleted"]
-    reason: str = PydanticField(default="", max_length=100)
+    reason: str = PydanticField(default="", max_length=5000)
     values: dict[str, Any] = PydanticField(default_factory=dict)
 
 

@@ -248,8 +248,8 @@ BAD: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
      "decisions[0].history[5].type: the last entry of deleted option 1 is its deletion"),
     ("order", lambda d: entry(4)(d).update(at=at(-5)),
      "decisions[0].history[4].at: earlier than the entry before it"),
-    ("reason", lambda d: entry(6)(d).update(reason="x" * 101),
-     "decisions[0].history[6].reason: is longer than 100 characters"),
+    ("reason", lambda d: entry(6)(d).update(reason="x" * 5001),
+     "decisions[0].history[6].reason: is longer than 5000 characters"),
 ]  # fmt: skip
 
 

@@ -256,7 +256,7 @@ def _locked_commitment(commitment: Commitment, expected_version: int) -> Commitm
 def _save_commitment(commitment: Commitment, *, by: Any, reason: str) -> None:
     commitment.version += 1
     commitment._history_user = by  # type: ignore[attr-defined]
-    commitment._change_reason = reason[:100]  # type: ignore[attr-defined]  # simple-history's column
+    commitment._change_reason = reason  # type: ignore[attr-defined]
     commitment.save()
 
 

@@ -430,3 +430,12 @@ def test_a_reopen_condition_is_due_and_triggered_as_rules_md_says() -> None:
     assert triggered.is_triggered(today)
     assert not ReopenCondition(triggered_on=today - day, reviewed_on=today - day).is_triggered(today)
     assert ReopenCondition(triggered_on=today, reviewed_on=today - day).is_triggered(today)
+
+
+def test_a_long_reopen_note_is_kept_whole_in_the_history(cos_client) -> None:
+    done = decided()
+    note = "The EU data rules changed in ways the pilot customers care about. " * 25  # ~1,700 characters
+    response = cos_client.post(f"/decisions/{done.key}/reopen/", {"note": note, "version": done.version})
+    assert response.status_code == 302
+    newest = Decision.history.filter(id=done.pk).order_by("-history_date", "-history_id").first()
+    assert newest.history_change_reason == f"Reopened: {note.strip()}"
