@@ -545,11 +545,10 @@ class _Builder:
                 state=state,
                 created_on=self.day(-rng.randint(20, 400)),
             )
-            if state == "blocked" or (state == "at_risk" and self.chance(0.3)):
+            if state == "blocked":  # only a blocked workstream has a blocker (the state rules)
                 ws.blocker = words.capitalise(rng.choice(words.BLOCKERS))
-                if state == "blocked":
-                    ws.blocked_since = self.day(-rng.randint(0, 25)) if self.chance(0.9) else None
-                if self.open_ids and self.chance(0.45 if state == "blocked" else 0.15):
+                ws.blocked_since = self.day(-rng.randint(0, 25))  # the state rules date every blocker
+                if self.open_ids and self.chance(0.45):
                     ws.blocked_by_decision_id = rng.choice(self.open_ids)
             escalation = {
                 "blocked": {"none": 35, "watching": 30, "escalated": 30, "resolved": 5},
@@ -886,7 +885,7 @@ class _Builder:
                     owner_id=owner,
                     promised_to_id=promised_to,
                     due_on=due,
-                    original_due_on=due - dt.timedelta(days=rng.randint(3, 21)) if recommitted else None,
+                    original_due_on=due - dt.timedelta(days=rng.randint(3, 21)) if recommitted else due,
                     recommitted_count=recommitted,
                     done_on=done,
                     decision_id=rng.choice(sources) if where == "decision" and sources else None,
@@ -896,7 +895,7 @@ class _Builder:
                     else None,
                 )
             )
-        self.save(Commitment, rows, [(c.original_due_on or c.due_on) - dt.timedelta(days=14) for c in rows])
+        self.save(Commitment, rows, [c.original_due_on - dt.timedelta(days=14) for c in rows])
 
     # Context repository --------------------------------------------------------------------------
 
