@@ -141,9 +141,7 @@ def write_context(items: list[EntryIn], ctx: WriteContext) -> None:
             if item.history is not None:
                 snapshot_history.add(ctx, HISTORY, entry.pk, item.history, number=entry.number, key=entry.key)
         KeyCounter.reserve(ContextEntry.KEY_PREFIX, max(int(i.key.split("-", 1)[1]) for i in items))
-    # Everything written so far (decisions, workstreams and briefs come before this section) is
-    # indexed in one pass, whether or not its writer went through the signals.
-    search.rebuild_index()
+    # The search index is rebuilt once, after the whole org is written (leadership_os.snapshot.write).
 
 
 def write_start_here(items: list[StepIn], ctx: WriteContext) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.apps import apps
@@ -11,10 +14,29 @@ ARTIFACT_APPS = ("leadership_os", "decisions", "workstreams", "briefs", "rhythms
 NOT_ARTIFACTS = {"snooze"}
 
 
-def _bump(sender: Any, **kwargs: Any) -> None:
+_paused: contextvars.ContextVar[bool] = contextvars.ContextVar("org_revision_paused", default=False)
+
+
+@contextmanager
+def bumps_paused() -> Iterator[None]:
+    """No bump on each write inside the block: a bulk writer (loading a snapshot) bumps once at the end."""
+    token = _paused.set(True)
+    try:
+        yield
+    finally:
+        _paused.reset(token)
+
+
+def bump() -> None:
+    """Count a change to the org (after a bulk write, which sends no signal), unless paused."""
     from leadership_os.models import OrgRevision
 
-    OrgRevision.bump()
+    if not _paused.get():
+        OrgRevision.bump()
+
+
+def _bump(sender: Any, **kwargs: Any) -> None:
+    bump()
 
 
 def _bump_on_m2m(sender: Any, action: str, **kwargs: Any) -> None:

@@ -19,7 +19,8 @@ import importlib
 import importlib.util
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -431,6 +432,7 @@ def clear_org() -> None:
 def write(snapshot: Snapshot, *, replace: bool = False) -> dict[str, int]:
     """Write a validated snapshot, all or nothing. Refuses a non-empty org unless `replace`."""
     from leadership_os.models import OrgRevision
+    from leadership_os.signals import bumps_paused
     from leadership_os.snapshot_history import write_pending
 
     with transaction.atomic():
@@ -441,12 +443,28 @@ def write(snapshot: Snapshot, *, replace: bool = False) -> dict[str, int]:
             problems.add("", "the database already holds an organization; load with --replace to swap it")
             raise SnapshotError(problems)
         context = WriteContext(anchor=snapshot.anchor)
-        for section in sections():
-            if section.write and snapshot.records.get(section.name):
-                section.write(snapshot.records[section.name], context)
-        write_pending(context)
-        OrgRevision.bump()  # bulk writes send no signals
+        # Each save's side effects (a revision bump, a search index refresh) would be thousands of
+        # writes for a large org: they are paused, then done once for the whole org.
+        with bumps_paused(), _search_index_paused() as rebuild_search_index:
+            for section in sections():
+                if section.write and snapshot.records.get(section.name):
+                    section.write(snapshot.records[section.name], context)
+            write_pending(context)
+        rebuild_search_index()
+        OrgRevision.bump()
     return snapshot.counts()
+
+
+@contextmanager
+def _search_index_paused() -> Iterator[Callable[[], object]]:
+    """The search index's per-save refresh paused, and the rebuild to run after (when the context
+    repository, which keeps the index, is installed)."""
+    if importlib.util.find_spec("context_repo.search") is None:
+        yield lambda: None
+        return
+    search = importlib.import_module("context_repo.search")
+    with search.paused():
+        yield search.rebuild_index
 
 
 def load(document: Any, *, replace: bool = False, today: dt.date | None = None) -> dict[str, int]:

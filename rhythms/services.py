@@ -16,7 +16,8 @@ from simple_history.utils import bulk_create_with_history
 
 from decisions.models import Decision
 from leadership_os.locking import save_versioned
-from leadership_os.models import OrgRevision, Person
+from leadership_os.models import Person
+from leadership_os.signals import bump as org_changed
 from rhythms import recurrence
 from rhythms.models import FeedToken, Occurrence, Ritual, new_feed_token
 from workstreams.models import Commitment, Workstream
@@ -101,7 +102,7 @@ def ritual_sync_occurrences(*, ritual: Ritual, today: dt.date) -> SyncResult:
                 Occurrence.objects.filter(pk__in=doomed).delete()
         if to_create:
             bulk_create_with_history(to_create, Occurrence, batch_size=500)
-            OrgRevision.bump()  # a bulk write sends no signal: what is computed from the org must see it
+            org_changed()  # a bulk write sends no signal: what is computed from the org must see it
     return SyncResult(created=len(to_create), removed=removed)
 
 

@@ -109,3 +109,18 @@ def test_the_sample_org_loads_with_demo_users_linked_to_their_people(settings) -
     assert Person.objects.get(user__username="cos").name == "Daniel Reyes"
     call_command("load_sample", "--if-empty")
     assert Person.objects.filter(user__username="vp").count() == 1
+
+
+def test_a_load_indexes_every_record_for_search_once_and_bumps_the_revision_once() -> None:
+    from context_repo import search
+    from decisions.models import Decision
+    from leadership_os.models import OrgRevision
+    from workstreams.models import Workstream
+
+    before = OrgRevision.current()
+    snapshot.load(snapshot.read_path(snapshot.DEFAULT_SAMPLE))
+    assert OrgRevision.current() == before + 1
+    decision = Decision.objects.order_by("number").first()
+    workstream = Workstream.objects.order_by("number").first()
+    assert decision.key in {hit.ref for hit in search.search(decision.title, limit=50)}
+    assert workstream.key in {hit.ref for hit in search.search(workstream.name, limit=50)}
