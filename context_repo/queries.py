@@ -12,6 +12,7 @@ from django.db.models import Count, QuerySet
 
 from context_repo.models import ContextEntry, StartHereRead, StartHereStep
 from decisions.models import Decision
+from leadership_os import memo
 
 Kind = ContextEntry.Kind
 Status = ContextEntry.Status
@@ -62,17 +63,29 @@ def _filtered(
 
 
 def kind_counts(**filters: Any) -> dict[str, int]:
-    """How many entries of each kind match the other filters (for the tabs), in one query."""
+    """How many entries of each kind match the other filters (for the tabs): one counting query over
+    the whole repository, reused until the org changes (leadership_os.memo)."""
     filters.pop("kind", None)
-    rows = _filtered(ContextEntry.objects.all(), **filters).order_by().values("kind").annotate(n=Count("id"))
-    counts = {row["kind"]: row["n"] for row in rows}
-    counts[""] = sum(counts.values())
-    return counts
+
+    def count() -> dict[str, int]:
+        rows = (
+            _filtered(ContextEntry.objects.all(), **filters).order_by().values("kind").annotate(n=Count("id"))
+        )
+        counts = {row["kind"]: row["n"] for row in rows}
+        counts[""] = sum(counts.values())
+        return counts
+
+    return memo.per_revision("context-kind-counts", tuple(sorted(filters.items())), count)
 
 
 def tags_in_use() -> list[str]:
+    """The tags of at least one entry, by name (reused until the org changes)."""
     through = ContextEntry.tags.through
-    return sorted(set(through.objects.values_list("tag__name", flat=True).distinct()))
+    return memo.per_revision(
+        "context-tags",
+        None,
+        lambda: sorted(set(through.objects.values_list("tag__name", flat=True).distinct())),
+    )
 
 
 def can_edit_entry(user: Any, entry: ContextEntry) -> bool:

@@ -13,8 +13,8 @@ from django.db.models import Count, Prefetch, Q
 from django.urls import NoReverseMatch, reverse
 
 from briefs.models import Engagement
+from leadership_os import memo
 from leadership_os.checks import rule_thresholds
-from leadership_os.models import OrgRevision
 from rhythms import recurrence
 from rhythms.models import Occurrence, Ritual
 from rhythms.services import local_zone, ritual_instances
@@ -132,21 +132,14 @@ RITUAL_CALENDAR_FIELDS = [
 ]  # fmt: skip
 
 
-# Calendar items by (org revision, first day, last day, zone): a month of a large org is over a
-# thousand items, derived again only when the org changes (every write bumps the revision, which is
-# read from the database, so no app server serves a stale calendar).
-_MEMO: dict[tuple[int, dt.date, dt.date, str], dict[dt.date, list[CalendarItem]]] = {}
-_MEMO_SIZE = 16
-
-
 def calendar_items(first_day: dt.date, last_day: dt.date) -> dict[dt.date, list[CalendarItem]]:
-    """`derive_calendar_items`, reused until the org changes."""
-    key = (OrgRevision.current(), first_day, last_day, str(local_zone()))
-    if key not in _MEMO:
-        _MEMO[key] = derive_calendar_items(first_day, last_day)
-        while len(_MEMO) > _MEMO_SIZE:
-            _MEMO.pop(next(iter(_MEMO)))
-    return _MEMO[key]
+    """`derive_calendar_items`, reused until the org changes (leadership_os.memo): a month of a large
+    org is over a thousand items."""
+    return memo.per_revision(
+        "calendar-items",
+        (first_day, last_day, str(local_zone())),
+        lambda: derive_calendar_items(first_day, last_day),
+    )
 
 
 def derive_calendar_items(first_day: dt.date, last_day: dt.date) -> dict[dt.date, list[CalendarItem]]:

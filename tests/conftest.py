@@ -40,11 +40,10 @@ def _fast_and_static(settings: pytest.FixtureRequest) -> None:
 def _fresh_memos() -> None:
     """What is memoized per org revision starts empty in each test: a rolled-back test database
     counts its revisions from the start again, so a number may repeat with other data."""
-    from leadership_os import radar
-    from rhythms import queries as rhythm_queries
+    from leadership_os import memo, radar
 
     radar._MEMO.clear()
-    rhythm_queries._MEMO.clear()
+    memo.clear()
 
 
 def _user_with_person(username: str, role: Role, name: str) -> object:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -11,6 +12,7 @@ from context_repo.models import ContextEntry
 from decisions.models import Decision
 from leadership_os.models import Surface
 from tests.context_repo.factories import ContextEntryFactory, DecisionFactory, WorkstreamFactory
+from tests.factories import TagFactory
 
 pytestmark = pytest.mark.django_db
 Kind = ContextEntry.Kind
@@ -248,3 +250,15 @@ def test_the_history_lists_each_change_readably(client_as, contributor) -> None:
     assert "new-tag" in html, html[html.index("history-list") :]
     assert "contextentry" not in html  # many-to-many changes read as names, not rows
     assert "<del>Government</del>" in html  # a foreign key reads as its record, not its id
+
+
+def test_the_kind_counts_and_tag_choices_follow_every_change(client_as) -> None:
+    client = client_as("viewer")
+    ContextEntryFactory(kind="note", title="First note")
+    before = client.get("/context/").content.decode()
+    entry = ContextEntryFactory(kind="customer_signal", title="A signal")
+    entry.tags.set([TagFactory(name="fresh-theme")])
+    after = client.get("/context/").content.decode()
+    assert "fresh-theme" not in before and '<option value="fresh-theme">' in after
+    signals = re.compile(r'customer_signal"[^>]*>Customer signal <span class="tab-count">(\d+)</span>')
+    assert signals.search(before).group(1) == "0" and signals.search(after).group(1) == "1"
