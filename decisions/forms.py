@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Any
 from urllib.parse import urlencode
@@ -37,6 +38,29 @@ class PersonChoiceField(forms.ModelChoiceField):
 
 # The log's filters --------------------------------------------------------------------------------
 
+
+def _tag_choices() -> list[tuple[str, str]]:
+    """The tags of at least one decision, by name."""
+    decided = Decision.tags.through.objects.filter(tag_id=OuterRef("pk"))
+    names = Tag.objects.filter(Exists(decided)).values_list("name", flat=True)
+    return [("", "Any tag"), *((name, name) for name in names)]
+
+
+def _decider_choices() -> list[tuple[str, str]]:
+    """The people who decide at least one decision, by key."""
+    deciders = Person.objects.filter(Exists(Decision.objects.filter(decider_id=OuterRef("pk")))).order_by(
+        "name"
+    )
+    rows = deciders.values_list("key", "name", "title", "organization")
+    return [
+        ("", "Anyone"),
+        *(
+            (key, _person_label(Person(name=name, title=title, organization=organization)))
+            for key, name, title, organization in rows
+        ),
+    ]
+
+
 SORTS = {
     "newest": ("Newest first", [F("dated").desc(nulls_last=True), "-number"]),
     "oldest": ("Oldest first", [F("dated").asc(nulls_last=True), "number"]),
@@ -63,23 +87,10 @@ class DecisionFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        decided = Decision.tags.through.objects.filter(tag_id=OuterRef("pk"))
-        self.fields["tag"].choices = [
-            ("", "Any tag"),
-            *((name, name) for name in Tag.objects.filter(Exists(decided)).values_list("name", flat=True)),
-        ]
-        deciders = Person.objects.filter(Exists(Decision.objects.filter(decider_id=OuterRef("pk")))).order_by(
-            "name"
-        )
-        self.fields["decider"].choices = [
-            ("", "Anyone"),
-            *(
-                (key, _person_label(Person(name=name, title=title, organization=organization)))
-                for key, name, title, organization in deciders.values_list(
-                    "key", "name", "title", "organization"
-                )
-            ),
-        ]
+        # Callables: read when the form is drawn or a tag or decider is given, not for a results-only
+        # htmx request that filters by neither.
+        self.fields["tag"].choices = functools.cache(_tag_choices)  # once per form, however often read
+        self.fields["decider"].choices = functools.cache(_decider_choices)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
