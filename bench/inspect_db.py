@@ -55,12 +55,14 @@ def targets() -> dict[str, dict[str, dict[str, object]]]:
     from briefs.models import Engagement
     from decisions.models import Decision
     from leadership_os.models import Surface
+    from workstreams.models import Workstream
 
     decision = (
         Decision.objects.filter(status="decided").order_by("number").first() or Decision.objects.first()
     )
     engagement = Engagement.objects.order_by("starts_at").last()
     surface = Surface.objects.order_by("key").first()
+    workstream = Workstream.objects.order_by("number").first()
     word = "residency"
     log = url("decisions:decision_list", fallback="/decisions/")
     filtered = f"{log}?status=decided&surface={surface.key if surface else ''}"
@@ -89,6 +91,17 @@ def targets() -> dict[str, dict[str, dict[str, object]]]:
         "calendar_month": {"path": f"{calendar}?view=month", "headers": HTMX},
         "context_list": {"path": pages["context_list"]["path"] + "?kind=customer_signal", "headers": HTMX},
         "search": {"path": f"{search}?q={word}&as=dropdown", "headers": HTMX},
+        # Fragments that replace one row or one section in place (the ones above replace a listing).
+        "status_map_row_edit": {
+            "path": f"/workstreams/{workstream.key}/edit/state/",
+            "headers": HTMX,
+            "page": "status_map",
+        },
+        "brief_section_edit": {
+            "path": f"/briefs/{engagement.pk}/edit/objective/",
+            "headers": HTMX,
+            "page": "brief",
+        },
     }
     peers = {
         "decision_log_unfiltered": {"path": log},

@@ -164,9 +164,11 @@ def main() -> None:
         }
     fragments = {
         name: {
-            "fragment_over_page": round(large[f"fragments:{name}"]["p50"] / large[f"pages:{name}"]["p50"], 2)
+            "fragment_over_page": round(
+                large[f"fragments:{name}"]["p50"] / large[f"pages:{target.get('page', name)}"]["p50"], 2
+            )
         }
-        for name in infos["large"]["targets"]["fragments"]
+        for name, target in infos["large"]["targets"]["fragments"].items()
     }
     peers = {
         "decision_log_over_admin_changelist": round(
@@ -191,10 +193,10 @@ def main() -> None:
             f"{str(row['queries_small']) + '/' + str(row['queries_large']):>10}{flag}"
         )
     print()
-    print(f"{'fragment':<16}{'fragment/page':>14}")
+    print(f"{'fragment':<22}{'fragment/page':>14}")
     for name, row in fragments.items():
         flag = "" if row["fragment_over_page"] <= 0.5 else "  > 0.5"
-        print(f"{name:<16}{row['fragment_over_page']:>14.2f}{flag}")
+        print(f"{name:<22}{row['fragment_over_page']:>14.2f}{flag}")
     print()
     print(f"decision log / admin changelist: {peers['decision_log_over_admin_changelist']:.2f} (target <= 1)")
     print(f"search / admin search:           {peers['search_over_admin_search']:.2f} (target <= 0.2)")

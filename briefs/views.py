@@ -244,13 +244,26 @@ def _with_readiness(
     return HttpResponse("".join(parts))
 
 
+def _section_only(request: HttpRequest, engagement: Engagement, section: TextSection) -> HttpResponse:
+    """One text section of the brief, for htmx: what it shows needs none of the rest of the page."""
+    context = {
+        "engagement": engagement,
+        "can_edit": request.user.has_perm(Perm.EDIT_ALL),
+        "sections": {section.name: section},
+    }
+    return render_page(request, DETAIL, context, partial=section.partial)
+
+
 @require_GET
 @require(Perm.READ)
 def brief_detail(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = _get_engagement(pk)
-    context = _detail_context(request, engagement)
     # An htmx request for one region (cancelling an edit) gets only that region.
     region = request.GET.get("region", "")
+    texts = {f"brief-{name.replace('_', '-')}": name for name in BRIEF_SECTIONS}
+    if region in texts and is_fragment_request(request):
+        return _section_only(request, engagement, _text_section(texts[region], brief_of(engagement)))
+    context = _detail_context(request, engagement)
     regions = {s.partial for s in context["sections"].values()} | {"brief-attendees", "brief-positions"}
     return render_page(request, DETAIL, context, partial=region if region in regions else None)
 
@@ -295,8 +308,10 @@ def brief_edit(request: HttpRequest, pk: int, section: str) -> HttpResponse:
                 context = _detail_context(request, engagement)
                 html = render_to_string(f"{DETAIL}#{editing.partial}", context, request=request)
                 return _with_readiness(request, html, context)
+    if is_fragment_request(request):
+        return _section_only(request, engagement, editing)
     context = _detail_context(request, engagement, editing_section=editing)
-    return render_page(request, DETAIL, context, partial=editing.partial)
+    return render_page(request, DETAIL, context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -168,3 +168,19 @@ def test_a_brief_for_an_engagement_at_midnight_counts_its_own_day(engagement) ->
 
     assert local_day(at(1, 0)) == day(1)
     assert isinstance(local_day(at(1, 23)), dt.date)
+
+
+@pytest.mark.parametrize("path", ["/briefs/{pk}/edit/objective/", "/briefs/{pk}/?region=brief-objective"])
+def test_a_text_section_fragment_reads_only_its_section(client_as, engagement, nadia, surface, path) -> None:
+    engagement.surface = surface
+    engagement.save()
+    client = client_as("chief_of_staff")
+    make_org(10, engagement, nadia)
+    url = path.format(pk=engagement.pk)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert html.lstrip().startswith('<section id="brief-objective"') and "<html" not in html
+    assert not any("decisions_decision" in q["sql"] for q in queries.captured_queries)
+    page = count_queries(client, f"/briefs/{engagement.pk}/")
+    assert len(queries) < page / 2
