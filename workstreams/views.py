@@ -160,9 +160,10 @@ def _row_response(
     today: dt.date,
     limits: dict[str, int],
     with_summary: bool = False,
+    row: Workstream | None = None,
     **extra: Any,
 ) -> HttpResponse:
-    ws = _get_row(key, today=today, limits=limits)
+    ws = row if row is not None else _get_row(key, today=today, limits=limits)
     context = {**_row_context(request, today, limits), "ws": ws, **extra}
     parts = [(f"{MAP}#ws-row", context)]
     if with_summary:
@@ -246,7 +247,15 @@ def workstream_edit(request: HttpRequest, key: str, field: str) -> HttpResponse:
                     form.fields[name].widget.attrs["list"] = f"{ws.key}-decisions"
         if fragment:
             return _row_response(
-                request, ws.key, today=today, limits=limits, editing=field, form=form, **extra
+                request,
+                ws.key,
+                today=today,
+                limits=limits,
+                editing=field,
+                form=form,
+                # A failed save may have changed `ws` in memory: after a POST the row is read again.
+                row=ws if request.method == "GET" else None,
+                **extra,
             )
         return _full_map_with(request, ws.key, today=today, limits=limits, field=field, form=form, **extra)
 
