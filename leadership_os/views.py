@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from leadership_os import memo, services, snapshot
 from leadership_os import radar as radar_queries
-from leadership_os import services, snapshot
 from leadership_os.access import Perm, forbidden, require
 from leadership_os.engine import RULES, SEVERITIES, describe_rules
 from leadership_os.forms import RadarFilterForm, SnoozeForm
@@ -58,7 +58,15 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 def _engagements_soon(today: dt.date) -> tuple[list[dict[str, Any]], int]:
     """Today's and tomorrow's engagements (the first ENGAGEMENTS_SHOWN of them) with their brief's
-    readiness, as the brief page computes it, and how many there are in all."""
+    readiness, as the brief page computes it, and how many there are in all. Reused until the org
+    changes (or who the principals are: their own stance is not a stakeholder's)."""
+    from briefs.queries import principals
+
+    who = tuple(principals().order_by("pk").values_list("pk", flat=True))
+    return memo.per_revision("dashboard-engagements", (today, who), lambda: _read_engagements_soon(today))
+
+
+def _read_engagements_soon(today: dt.date) -> tuple[list[dict[str, Any]], int]:
     from briefs.models import Engagement
     from briefs.queries import for_readiness, with_readiness
 
@@ -81,12 +89,19 @@ def _engagements_soon(today: dt.date) -> tuple[list[dict[str, Any]], int]:
 
 
 def _recent_decisions(today: dt.date) -> list[Any]:
+    """The last week's ten newest decisions (reused until the org changes)."""
     from decisions.models import Decision
 
-    return list(
-        Decision.objects.filter(status=Decision.Status.DECIDED, decided_on__gte=today - dt.timedelta(days=6))
-        .select_related("decider", "surface")
-        .order_by("-decided_on", "-number")[:10]
+    return memo.per_revision(
+        "dashboard-decided",
+        today,
+        lambda: list(
+            Decision.objects.filter(
+                status=Decision.Status.DECIDED, decided_on__gte=today - dt.timedelta(days=6)
+            )
+            .select_related("decider", "surface")
+            .order_by("-decided_on", "-number")[:10]
+        ),
     )
 
 

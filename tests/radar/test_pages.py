@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from leadership_os import memo
 from leadership_os import radar as radar_queries
 from leadership_os.models import Snooze
 from tests.radar.orgs import build_org, days
@@ -223,6 +224,7 @@ def test_staff_load_the_sample_org_from_the_dashboard(client_as) -> None:
 def _queries(client, path: str, *, cold: bool) -> list[str]:
     if cold:
         radar_queries._MEMO.clear()
+        memo.clear()
     else:
         client.get(path)
     with CaptureQueriesContext(connection) as captured:
@@ -300,8 +302,12 @@ def test_a_dashboard_panel_fragment_computes_only_its_own_panel(client_as) -> No
     build_org(scale=3)
     client = client_as("principal")
     client.get("/")
+    memo.clear()  # both measured requests compute what they show
+    radar_queries._MEMO.clear()
     with CaptureQueriesContext(connection) as page:
         client.get("/")
+    memo.clear()
+    radar_queries._MEMO.clear()
     with CaptureQueriesContext(connection) as fragment:
         response = client.get("/?panel=dash-decided", headers={"HX-Request": "true"})
     assert response.content.decode().lstrip().startswith('<section id="dash-decided"')
@@ -364,3 +370,17 @@ def test_the_rituals_panel_lists_eight_and_links_to_the_audit(client_as) -> None
     panel = html.split('id="dash-rituals"')[1]
     assert panel.count("<li>") == 8
     assert "All 10 in the ritual audit" in panel
+
+
+def test_the_dashboards_engagements_follow_a_change_to_a_brief(client_as) -> None:
+    from tests.briefs.factories import BriefFactory, EngagementFactory
+
+    build_org()
+    client = client_as("principal")
+    meeting = EngagementFactory(title="Helix pilot review")
+    panel = "/?panel=dash-engagements"
+    before = client.get(panel, headers={"HX-Request": "true"}).content.decode()
+    assert "Helix pilot review" in before and "No brief yet" in before.split("Helix pilot review")[1]
+    BriefFactory(engagement=meeting)
+    after = client.get(panel, headers={"HX-Request": "true"}).content.decode()
+    assert "No brief yet" not in after.split("Helix pilot review")[1].split("</li>")[0]
