@@ -12,7 +12,15 @@ from typing import Any
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from leadership_os.engine import EngineResult, OrgSnapshot, QueueItem, RadarItem, Thresholds, evaluate
+from leadership_os.engine import (
+    SEVERITIES,
+    EngineResult,
+    OrgSnapshot,
+    QueueItem,
+    RadarItem,
+    Thresholds,
+    evaluate,
+)
 from leadership_os.engine_adapter import configured_thresholds, org_snapshot
 from leadership_os.models import OrgRevision, Snooze, Surface
 
@@ -60,12 +68,20 @@ class Evaluation:
                     break
         return found
 
+    def visible_severity_counts(self) -> dict[str, int]:
+        """How many visible items of each severity (counted once per engine result, less the snoozed)."""
+        counts = dict(self._severity_counts)
+        for item, _ in self.snoozed:
+            counts[item.severity] -= 1
+        return counts
+
     def count_visible(self, *rules: str) -> int:
         snoozed = sum(1 for item, _ in self.snoozed if item.rule in rules)
         return sum(len(self._by_rule.get(rule, [])) for rule in rules) - snoozed
 
     _by_rule: dict[str, list[RadarItem]] = field(default_factory=dict)
     _position: dict[int, int] = field(default_factory=dict)
+    _severity_counts: dict[str, int] = field(default_factory=dict)
     # Slipped commitments, latest first (the dashboard's panel), sorted once per engine result.
     slipped_by_lateness: list[RadarItem] = field(default_factory=list)
 
@@ -96,6 +112,7 @@ class _Computed:
     by_rule: dict[str, list[RadarItem]]
     position: dict[int, int]  # an item's place on the radar, by id()
     slipped_by_lateness: list[RadarItem]
+    severity_counts: dict[str, int]
     commitment_workstream: dict[str, str | None]
 
 
@@ -120,6 +137,9 @@ def _computed(as_of: dt.date) -> _Computed:
             by_key={(i.rule, i.subject.type, i.subject.key): i for i in result.radar},
             by_rule=by_rule,
             position={id(item): n for n, item in enumerate(result.radar)},
+            severity_counts={
+                severity: sum(1 for i in result.radar if i.severity == severity) for severity in SEVERITIES
+            },
             slipped_by_lateness=sorted(
                 by_rule.get("slipped-commitment", []),
                 key=lambda i: (-int(i.facts.get("days_late", 0)), i.subject.key),
@@ -149,6 +169,7 @@ def evaluate_today(as_of: dt.date | None = None) -> Evaluation:
         commitment_workstream=computed.commitment_workstream,
         _by_rule=computed.by_rule,
         _position=computed.position,
+        _severity_counts=computed.severity_counts,
         slipped_by_lateness=computed.slipped_by_lateness,
     )
     snoozes = {

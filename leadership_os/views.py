@@ -17,7 +17,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from leadership_os import memo, services, snapshot
 from leadership_os import radar as radar_queries
 from leadership_os.access import Perm, forbidden, require
-from leadership_os.engine import RULES, SEVERITIES, describe_rules
+from leadership_os.engine import RULES, describe_rules
 from leadership_os.forms import RadarFilterForm, SnoozeForm
 from leadership_os.htmx import is_fragment_request, render_page, safe_next
 from leadership_os.models import Snooze
@@ -150,7 +150,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             context["rituals_total"] = len(rituals)
         if not panel:
             context["snoozed_count"] = len(evaluation.snoozed)
-            context["severity_counts"] = {s: sum(1 for i in visible if i.severity == s) for s in SEVERITIES}
+            context["severity_counts"] = evaluation.visible_severity_counts()
     return render_page(request, "leadership_os/dashboard.html", context, partial=panel)
 
 

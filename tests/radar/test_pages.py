@@ -355,6 +355,9 @@ def test_a_snoozed_slipped_commitment_leaves_the_dashboard_panel_and_its_count(c
     after = radar_queries.evaluate_today()
     assert after.first_visible(after.slipped_by_lateness, 8)[0] is not slipped[0]
     assert after.count_visible("slipped-commitment") == len(slipped) - 1
+    counted = {s: sum(1 for i in after.visible if i.severity == s) for s in ("high", "medium", "low")}
+    assert after.visible_severity_counts() == counted
+    assert sum(counted.values()) == len(evaluation.visible) - 1
     assert slipped[0] not in after.visible_of("slipped-commitment")
     html = client_as("principal").get("/?panel=dash-slipped", HTTP_HX_REQUEST="true").content.decode()
     assert f"{len(slipped) - 1} in all" in html
