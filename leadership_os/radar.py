@@ -33,18 +33,40 @@ def thresholds() -> Thresholds:
 
 
 @dataclass
+class Lookups:
+    """An engine result and the lookups the pages make in it, built once per org revision."""
+
+    snapshot: OrgSnapshot
+    result: EngineResult
+    by_key: dict[tuple[str, str, str], RadarItem]
+    by_rule: dict[str, list[RadarItem]]
+    position: dict[int, int]  # an item's place on the radar, by id()
+    slipped_by_lateness: list[RadarItem]
+    severity_counts: dict[str, int]
+    commitment_workstream: dict[str, str | None]
+
+
+@dataclass
 class Evaluation:
     """Today's engine result, the snapshot it came from, and what the pages need around it."""
 
     as_of: dt.date
     snapshot: OrgSnapshot
     result: EngineResult
+    lookups: Lookups
     visible: list[RadarItem] = field(default_factory=list)
     snoozed: list[tuple[RadarItem, Snooze]] = field(default_factory=list)
     surfaces: dict[str, str] = field(default_factory=dict)
-    # The workstream of each commitment (commitment links go to their workstream), built once per
-    # engine result rather than per request.
-    commitment_workstream: dict[str, str | None] = field(default_factory=dict)
+
+    @property
+    def commitment_workstream(self) -> dict[str, str | None]:
+        """The workstream of each commitment (commitment links go to their workstream)."""
+        return self.lookups.commitment_workstream
+
+    @property
+    def slipped_by_lateness(self) -> list[RadarItem]:
+        """Slipped commitments, latest first (snoozed ones included: see `first_visible`)."""
+        return self.lookups.slipped_by_lateness
 
     def surface_name(self, key: str | None) -> str:
         return self.surfaces.get(key or "", "No surface")
@@ -52,9 +74,11 @@ class Evaluation:
     def visible_of(self, *rules: str) -> list[RadarItem]:
         """The visible items of these rules, in radar order."""
         hidden = {id(item) for item, _ in self.snoozed}
-        items = [item for rule in rules for item in self._by_rule.get(rule, []) if id(item) not in hidden]
+        items = [
+            item for rule in rules for item in self.lookups.by_rule.get(rule, []) if id(item) not in hidden
+        ]
         if len(rules) > 1:
-            items.sort(key=lambda item: self._position[id(item)])
+            items.sort(key=lambda item: self.lookups.position[id(item)])
         return items
 
     def first_visible(self, items: list[RadarItem], n: int) -> list[RadarItem]:
@@ -70,20 +94,14 @@ class Evaluation:
 
     def visible_severity_counts(self) -> dict[str, int]:
         """How many visible items of each severity (counted once per engine result, less the snoozed)."""
-        counts = dict(self._severity_counts)
+        counts = dict(self.lookups.severity_counts)
         for item, _ in self.snoozed:
             counts[item.severity] -= 1
         return counts
 
     def count_visible(self, *rules: str) -> int:
         snoozed = sum(1 for item, _ in self.snoozed if item.rule in rules)
-        return sum(len(self._by_rule.get(rule, [])) for rule in rules) - snoozed
-
-    _by_rule: dict[str, list[RadarItem]] = field(default_factory=dict)
-    _position: dict[int, int] = field(default_factory=dict)
-    _severity_counts: dict[str, int] = field(default_factory=dict)
-    # Slipped commitments, latest first (the dashboard's panel), sorted once per engine result.
-    slipped_by_lateness: list[RadarItem] = field(default_factory=list)
+        return sum(len(self.lookups.by_rule.get(rule, [])) for rule in rules) - snoozed
 
 
 def fingerprint(item: RadarItem) -> str:
@@ -102,27 +120,13 @@ def item_id(item: RadarItem) -> str:
     return f"{item.rule}__{item.subject.type}__{item.subject.key}"
 
 
-@dataclass
-class _Computed:
-    """An engine result and the lookups the pages make in it, kept together per org revision."""
-
-    snapshot: OrgSnapshot
-    result: EngineResult
-    by_key: dict[tuple[str, str, str], RadarItem]
-    by_rule: dict[str, list[RadarItem]]
-    position: dict[int, int]  # an item's place on the radar, by id()
-    slipped_by_lateness: list[RadarItem]
-    severity_counts: dict[str, int]
-    commitment_workstream: dict[str, str | None]
-
-
 # The engine's results by (org revision, day, thresholds), reused until the org changes. Each app
 # server keeps its own; the revision is read from the database, so they never serve a stale result.
-_MEMO: dict[tuple[int, dt.date, Thresholds], _Computed] = {}
+_MEMO: dict[tuple[int, dt.date, Thresholds], Lookups] = {}
 _MEMO_SIZE = 4
 
 
-def _computed(as_of: dt.date) -> _Computed:
+def _computed(as_of: dt.date) -> Lookups:
     limits = thresholds()
     key = (OrgRevision.current(), as_of, limits)
     if key not in _MEMO:
@@ -131,7 +135,7 @@ def _computed(as_of: dt.date) -> _Computed:
         by_rule: dict[str, list[RadarItem]] = {}
         for item in result.radar:
             by_rule.setdefault(item.rule, []).append(item)
-        _MEMO[key] = _Computed(
+        _MEMO[key] = Lookups(
             snapshot=snapshot,
             result=result,
             by_key={(i.rule, i.subject.type, i.subject.key): i for i in result.radar},
@@ -166,11 +170,7 @@ def evaluate_today(as_of: dt.date | None = None) -> Evaluation:
         as_of=as_of,
         snapshot=computed.snapshot,
         result=computed.result,
-        commitment_workstream=computed.commitment_workstream,
-        _by_rule=computed.by_rule,
-        _position=computed.position,
-        _severity_counts=computed.severity_counts,
-        slipped_by_lateness=computed.slipped_by_lateness,
+        lookups=computed,
     )
     snoozes = {
         (s.rule, s.subject_type, s.subject_key): s
