@@ -133,10 +133,9 @@ def write_engagements(items: list[EngagementIn], ctx: WriteContext) -> None:
         if item.decisions:
             engagement.decisions.set([_decision(ctx, key) for key in item.decisions])
         ctx.put("engagements", item.key, engagement)
-        if item.history is not None:
-            snapshot_history.add(
-                ctx, HISTORY, engagement.pk, item.history, number=engagement.number, key=engagement.key
-            )
+        snapshot_history.add(
+            ctx, HISTORY, engagement.pk, item.history, number=engagement.number, key=engagement.key
+        )
     KeyCounter.reserve(Engagement.KEY_PREFIX, highest)
 
 
@@ -155,10 +154,7 @@ def write_briefs(items: list[BriefIn], ctx: WriteContext) -> None:
             notes=item.notes,
         )
         snapshot_history.quiet(brief, item.history).save()
-        if item.history is not None:
-            snapshot_history.add(
-                ctx, BRIEF_HISTORY, brief.pk, item.history, engagement_id=brief.engagement_id
-            )
+        snapshot_history.add(ctx, BRIEF_HISTORY, brief.pk, item.history, engagement_id=brief.engagement_id)
 
 
 def write_positions(items: list[PositionIn], ctx: WriteContext) -> None:
@@ -173,8 +169,7 @@ def write_positions(items: list[PositionIn], ctx: WriteContext) -> None:
             source=item.source,
         )
         snapshot_history.quiet(position, item.history).save()
-        if item.history is not None:
-            snapshot_history.add(ctx, POSITION_HISTORY, position.pk, item.history)
+        snapshot_history.add(ctx, POSITION_HISTORY, position.pk, item.history)
 
 
 def export_engagements() -> list[dict[str, Any]]:

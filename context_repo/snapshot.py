@@ -138,8 +138,7 @@ def write_context(items: list[EntryIn], ctx: WriteContext) -> None:
             if link_workstreams and item.workstreams:
                 entry.workstreams.set(_records(ctx, "workstreams", Workstream, item.workstreams))
             ctx.put("context", item.key, entry)
-            if item.history is not None:
-                snapshot_history.add(ctx, HISTORY, entry.pk, item.history, number=entry.number, key=entry.key)
+            snapshot_history.add(ctx, HISTORY, entry.pk, item.history, number=entry.number, key=entry.key)
         KeyCounter.reserve(ContextEntry.KEY_PREFIX, max(int(i.key.split("-", 1)[1]) for i in items))
     # The search index is rebuilt once, after the whole org is written (leadership_os.snapshot.write).
 

@@ -392,14 +392,17 @@ def add(
     ctx: WriteContext,
     spec: Spec,
     record: int | None,
-    entries: Sequence[Entry],
+    entries: Sequence[Entry] | None,
     *,
     replace: bool = False,
     **implied: Any,
 ) -> None:
-    """Register the history rows of one record (or part) to write once every section is written.
-    `implied` gives the columns left out of `values`; `replace` first removes the history rows the
-    record already has (rows made for it by this import, e.g. the occurrences a ritual's rule makes)."""
+    """Register the history rows of one record (or part) to write once every section is written
+    (nothing when the record came without `history`). `implied` gives the columns left out of
+    `values`; `replace` first removes the history rows the record already has (rows made for it by
+    this import, e.g. the occurrences a ritual's rule makes)."""
+    if entries is None:
+        return
     ctx.history.append(Pending(spec, record, tuple(entries), implied, replace))
 
 

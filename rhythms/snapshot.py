@@ -201,8 +201,7 @@ def write_rituals(items: list[RitualIn], ctx: WriteContext) -> None:
         ritual.attendees.set([p for p in (_person(ctx, key) for key in item.attendees) if p is not None])
         ritual_sync_occurrences(ritual=ritual, today=ctx.anchor)
         ctx.put("rituals", item.key, ritual)
-        if item.history is not None:
-            snapshot_history.add(ctx, HISTORY, ritual.pk, item.history, number=ritual.number, key=ritual.key)
+        snapshot_history.add(ctx, HISTORY, ritual.pk, item.history, number=ritual.number, key=ritual.key)
     if problems:
         raise SnapshotError(problems)
 
@@ -289,16 +288,15 @@ def write_occurrences(items: list[OccurrenceIn], ctx: WriteContext) -> None:
                 occurrence=occurrence,
             )
             snapshot_history.quiet(commitment, made.history).save()
-            if made.history is not None:
-                snapshot_history.add(
-                    ctx,
-                    COMMITMENT_HISTORY,
-                    commitment.pk,
-                    made.history,
-                    number=commitment.number,
-                    key=commitment.key,
-                    occurrence_id=occurrence.pk,
-                )
+            snapshot_history.add(
+                ctx,
+                COMMITMENT_HISTORY,
+                commitment.pk,
+                made.history,
+                number=commitment.number,
+                key=commitment.key,
+                occurrence_id=occurrence.pk,
+            )
         if item.history is not None:
             # The rule's sync (or get_or_create above) wrote rows for it; the file's replace them.
             snapshot_history.add(

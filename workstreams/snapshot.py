@@ -165,8 +165,7 @@ def write_workstreams(items: list[WorkstreamIn], ctx: WriteContext) -> None:
         ws = by_key[item.key]
         links.extend(through(workstream_id=ws.pk, tag_id=tag.pk) for tag in ctx.tags(item.tags))
         ctx.put("workstreams", item.key, ws)
-        if item.history is not None:
-            snapshot_history.add(ctx, HISTORY, ws.pk, item.history, number=ws.number, key=ws.key)
+        snapshot_history.add(ctx, HISTORY, ws.pk, item.history, number=ws.number, key=ws.key)
     through.objects.bulk_create(links, batch_size=1000)
     if objects:
         KeyCounter.reserve(Workstream.KEY_PREFIX, max(ws.number for ws in objects))
@@ -185,8 +184,7 @@ def write_status_updates(items: list[StatusUpdateIn], ctx: WriteContext) -> None
     ]
     snapshot_history.bulk_create(StatusUpdate, objects, [item.history for item in items], batch=1000)
     for item, update in zip(items, objects, strict=True):
-        if item.history is not None:
-            snapshot_history.add(ctx, UPDATE_HISTORY, update.pk, item.history)
+        snapshot_history.add(ctx, UPDATE_HISTORY, update.pk, item.history)
 
 
 def write_commitments(items: list[CommitmentIn], ctx: WriteContext) -> None:
@@ -215,16 +213,15 @@ def write_commitments(items: list[CommitmentIn], ctx: WriteContext) -> None:
     snapshot_history.bulk_create(Commitment, objects, [item.history for item in items], batch=1000)
     for item, commitment in zip(items, objects, strict=True):
         ctx.put("commitments", item.key, None)
-        if item.history is not None:
-            snapshot_history.add(
-                ctx,
-                COMMITMENT_HISTORY,
-                commitment.pk,
-                item.history,
-                number=commitment.number,
-                key=commitment.key,
-                occurrence_id=commitment.occurrence_id,
-            )
+        snapshot_history.add(
+            ctx,
+            COMMITMENT_HISTORY,
+            commitment.pk,
+            item.history,
+            number=commitment.number,
+            key=commitment.key,
+            occurrence_id=commitment.occurrence_id,
+        )
     if objects:
         KeyCounter.reserve(Commitment.KEY_PREFIX, max(c.number for c in objects))
 
