@@ -12,6 +12,7 @@ from typing import Any
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from leadership_os import memo
 from leadership_os.engine import (
     SEVERITIES,
     EngineResult,
@@ -22,7 +23,7 @@ from leadership_os.engine import (
     evaluate,
 )
 from leadership_os.engine_adapter import configured_thresholds, org_snapshot
-from leadership_os.models import OrgRevision, Snooze, Surface
+from leadership_os.models import Snooze, Surface
 
 # Facts that grow by themselves every day; a snooze survives them, not a change of anything else.
 _MOVING_FACTS = ("days", "window_start", "window_end")
@@ -51,12 +52,18 @@ class Evaluation:
     """Today's engine result, the snapshot it came from, and what the pages need around it."""
 
     as_of: dt.date
-    snapshot: OrgSnapshot
-    result: EngineResult
     lookups: Lookups
     visible: list[RadarItem] = field(default_factory=list)
     snoozed: list[tuple[RadarItem, Snooze]] = field(default_factory=list)
     surfaces: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def snapshot(self) -> OrgSnapshot:
+        return self.lookups.snapshot
+
+    @property
+    def result(self) -> EngineResult:
+        return self.lookups.result
 
     @property
     def commitment_workstream(self) -> dict[str, str | None]:
@@ -120,39 +127,34 @@ def item_id(item: RadarItem) -> str:
     return f"{item.rule}__{item.subject.type}__{item.subject.key}"
 
 
-# The engine's results by (org revision, day, thresholds), reused until the org changes. Each app
-# server keeps its own; the revision is read from the database, so they never serve a stale result.
-_MEMO: dict[tuple[int, dt.date, Thresholds], Lookups] = {}
-_MEMO_SIZE = 4
-
-
 def _computed(as_of: dt.date) -> Lookups:
+    """The engine's result for `as_of` and its lookups, by (org revision, day, thresholds): reused
+    until the org changes (leadership_os.memo)."""
     limits = thresholds()
-    key = (OrgRevision.current(), as_of, limits)
-    if key not in _MEMO:
-        snapshot = org_snapshot()
-        result = evaluate(snapshot, as_of, limits)
-        by_rule: dict[str, list[RadarItem]] = {}
-        for item in result.radar:
-            by_rule.setdefault(item.rule, []).append(item)
-        _MEMO[key] = Lookups(
-            snapshot=snapshot,
-            result=result,
-            by_key={(i.rule, i.subject.type, i.subject.key): i for i in result.radar},
-            by_rule=by_rule,
-            position={id(item): n for n, item in enumerate(result.radar)},
-            severity_counts={
-                severity: sum(1 for i in result.radar if i.severity == severity) for severity in SEVERITIES
-            },
-            slipped_by_lateness=sorted(
-                by_rule.get("slipped-commitment", []),
-                key=lambda i: (-int(i.facts.get("days_late", 0)), i.subject.key),
-            ),
-            commitment_workstream={c.key: c.workstream for c in snapshot.commitments},
-        )
-        while len(_MEMO) > _MEMO_SIZE:
-            _MEMO.pop(next(iter(_MEMO)))
-    return _MEMO[key]
+    return memo.per_revision("engine", (as_of, limits), lambda: _evaluate(as_of, limits), size=4)
+
+
+def _evaluate(as_of: dt.date, limits: Thresholds) -> Lookups:
+    snapshot = org_snapshot()
+    result = evaluate(snapshot, as_of, limits)
+    by_rule: dict[str, list[RadarItem]] = {}
+    for item in result.radar:
+        by_rule.setdefault(item.rule, []).append(item)
+    return Lookups(
+        snapshot=snapshot,
+        result=result,
+        by_key={(i.rule, i.subject.type, i.subject.key): i for i in result.radar},
+        by_rule=by_rule,
+        position={id(item): n for n, item in enumerate(result.radar)},
+        severity_counts={
+            severity: sum(1 for i in result.radar if i.severity == severity) for severity in SEVERITIES
+        },
+        slipped_by_lateness=sorted(
+            by_rule.get("slipped-commitment", []),
+            key=lambda i: (-int(i.facts.get("days_late", 0)), i.subject.key),
+        ),
+        commitment_workstream={c.key: c.workstream for c in snapshot.commitments},
+    )
 
 
 def engine_result(as_of: dt.date) -> tuple[OrgSnapshot, EngineResult]:
@@ -166,12 +168,7 @@ def evaluate_today(as_of: dt.date | None = None) -> Evaluation:
     item's key, and the visible list is the radar less the snoozed items."""
     as_of = as_of or timezone.localdate()
     computed = _computed(as_of)
-    evaluation = Evaluation(
-        as_of=as_of,
-        snapshot=computed.snapshot,
-        result=computed.result,
-        lookups=computed,
-    )
+    evaluation = Evaluation(as_of=as_of, lookups=computed)
     snoozes = {
         (s.rule, s.subject_type, s.subject_key): s
         for s in Snooze.objects.filter(until__gt=as_of, cancelled_at__isnull=True).select_related("by")

@@ -40,9 +40,8 @@ def _fast_and_static(settings: pytest.FixtureRequest) -> None:
 def _fresh_memos() -> None:
     """What is memoized per org revision starts empty in each test: a rolled-back test database
     counts its revisions from the start again, so a number may repeat with other data."""
-    from leadership_os import memo, radar
+    from leadership_os import memo
 
-    radar._MEMO.clear()
     memo.clear()
 
 

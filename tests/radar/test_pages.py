@@ -223,7 +223,6 @@ def test_staff_load_the_sample_org_from_the_dashboard(client_as) -> None:
 
 def _queries(client, path: str, *, cold: bool) -> list[str]:
     if cold:
-        radar_queries._MEMO.clear()
         memo.clear()
     else:
         client.get(path)
@@ -303,11 +302,9 @@ def test_a_dashboard_panel_fragment_computes_only_its_own_panel(client_as) -> No
     client = client_as("principal")
     client.get("/")
     memo.clear()  # both measured requests compute what they show
-    radar_queries._MEMO.clear()
     with CaptureQueriesContext(connection) as page:
         client.get("/")
     memo.clear()
-    radar_queries._MEMO.clear()
     with CaptureQueriesContext(connection) as fragment:
         response = client.get("/?panel=dash-decided", headers={"HX-Request": "true"})
     assert response.content.decode().lstrip().startswith('<section id="dash-decided"')
