@@ -175,6 +175,11 @@ def _last_editor(record: Any) -> tuple[str, Any]:
     return user.get_full_name() or user.username, last.history_date
 
 
+def _section_partial(name: str) -> str:
+    """The page region of a text section: `brief-one-thing` for `one_thing`."""
+    return f"brief-{name.replace('_', '-')}"
+
+
 def _text_section(name: str, brief: Brief | None) -> TextSection:
     label, help_text, empty = BRIEF_SECTIONS[name]
     return TextSection(
@@ -183,7 +188,7 @@ def _text_section(name: str, brief: Brief | None) -> TextSection:
         help=help_text,
         empty=empty,
         value=getattr(brief, name) if brief else "",
-        partial=f"brief-{name.replace('_', '-')}",
+        partial=_section_partial(name),
     )
 
 
@@ -260,11 +265,11 @@ def brief_detail(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = _get_engagement(pk)
     # An htmx request for one region (cancelling an edit) gets only that region.
     region = request.GET.get("region", "")
-    texts = {f"brief-{name.replace('_', '-')}": name for name in BRIEF_SECTIONS}
+    texts = {_section_partial(name): name for name in BRIEF_SECTIONS}
     if region in texts and is_fragment_request(request):
         return _section_only(request, engagement, _text_section(texts[region], brief_of(engagement)))
     context = _detail_context(request, engagement)
-    regions = {s.partial for s in context["sections"].values()} | {"brief-attendees", "brief-positions"}
+    regions = {*texts, "brief-attendees", "brief-positions"}
     return render_page(request, DETAIL, context, partial=region if region in regions else None)
 
 
