@@ -41,7 +41,7 @@ from rhythms import recurrence
 from rhythms.models import Occurrence, Ritual
 from rhythms.services import local_zone, normalized_start, ritual_sync_occurrences
 from workstreams.models import Commitment, Workstream
-from workstreams.snapshot import COMMITMENT_HISTORY
+from workstreams.snapshot import COMMITMENT_HISTORY, add_commitment_history
 
 RitualKey = Field(pattern=r"^R-[1-9]\d*$")
 HISTORY = snapshot_history.Spec.of(Ritual, implied=("number", "key"))
@@ -288,15 +288,7 @@ def write_occurrences(items: list[OccurrenceIn], ctx: WriteContext) -> None:
                 occurrence=occurrence,
             )
             snapshot_history.quiet(commitment, made.history).save()
-            snapshot_history.add(
-                ctx,
-                COMMITMENT_HISTORY,
-                commitment.pk,
-                made.history,
-                number=commitment.number,
-                key=commitment.key,
-                occurrence_id=occurrence.pk,
-            )
+            add_commitment_history(ctx, commitment, made.history)
         if item.history is not None:
             # The rule's sync (or get_or_create above) wrote rows for it; the file's replace them.
             snapshot_history.add(

@@ -33,6 +33,21 @@ UPDATE_HISTORY = snapshot_history.Spec.of(StatusUpdate)
 COMMITMENT_HISTORY = snapshot_history.Spec.of(Commitment, implied=("number", "key", "occurrence"))
 
 
+def add_commitment_history(
+    ctx: WriteContext, commitment: Commitment, history: snapshot_history.History
+) -> None:
+    """Register a written commitment's history (here, or where an occurrence's commitments are written)."""
+    snapshot_history.add(
+        ctx,
+        COMMITMENT_HISTORY,
+        commitment.pk,
+        history,
+        number=commitment.number,
+        key=commitment.key,
+        occurrence_id=commitment.occurrence_id,
+    )
+
+
 class WorkstreamIn(Record):
     key: str = Field(pattern=_WS_KEY)
     name: str = Field(min_length=1, max_length=200)
@@ -213,15 +228,7 @@ def write_commitments(items: list[CommitmentIn], ctx: WriteContext) -> None:
     snapshot_history.bulk_create(Commitment, objects, [item.history for item in items], batch=1000)
     for item, commitment in zip(items, objects, strict=True):
         ctx.put("commitments", item.key, None)
-        snapshot_history.add(
-            ctx,
-            COMMITMENT_HISTORY,
-            commitment.pk,
-            item.history,
-            number=commitment.number,
-            key=commitment.key,
-            occurrence_id=commitment.occurrence_id,
-        )
+        add_commitment_history(ctx, commitment, item.history)
     if objects:
         KeyCounter.reserve(Commitment.KEY_PREFIX, max(c.number for c in objects))
 
