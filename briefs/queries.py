@@ -37,8 +37,8 @@ from briefs.models import Brief, Engagement, StakeholderPosition
 from context_repo.models import ContextEntry
 from decisions.models import Decision, DecisionStakeholder, Stance
 from leadership_os.access import Role
-from leadership_os.checks import rule_thresholds
 from leadership_os.models import Person
+from leadership_os.thresholds import rule_thresholds
 from workstreams.models import Commitment, Escalation, State, StatusUpdate, Workstream
 
 SIGNAL_WINDOW_DAYS = 30

@@ -152,32 +152,6 @@ class RoleGrant(models.Model):
         return "Role permissions"
 
 
-class Snooze(models.Model):
-    """A radar item hidden from the dashboard until a date, with why. The engine never knows about it.
-
-    The item comes back when `until` passes, or when its facts change: `fingerprint` is taken from
-    the item's severity and facts (less the day counts that grow by themselves every day).
-    """
-
-    rule = models.CharField(max_length=40)
-    subject_type = models.CharField(max_length=20)
-    subject_key = models.CharField(max_length=120)
-    fingerprint = models.CharField(max_length=64)
-    until = models.DateField()
-    note = models.TextField()
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    cancelled_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["until", "id"]
-        indexes = [models.Index(fields=["until"])]
-
-    def __str__(self) -> str:
-        return f"{self.rule} {self.subject_key} until {self.until}"
-
-
 class OrgRevision(models.Model):
     """One row whose number grows with every write to any artifact, so that what is computed from the
     whole org (the engine's result) can be reused until the org changes, on every app server."""

@@ -48,12 +48,15 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "simple_history",
+    # The kernel, the five artifacts, then the features built on them (imports point down only).
     "leadership_os",
     "decisions",
     "workstreams",
     "briefs",
     "rhythms",
     "context_repo",
+    "radar",
+    "orgfiles",
 ]
 
 MIDDLEWARE = [
@@ -183,7 +186,7 @@ LOGGING = {
 }
 
 # Rules engine thresholds (RULES.md): the engine's defaults, overridden by RULES_<NAME> environment
-# variables (e.g. RULES_STALE_DAYS=10), validated at start-up by leadership_os.checks.
+# variables (e.g. RULES_STALE_DAYS=10), validated at start-up by radar.checks.
 LEADERSHIP_OS_RULES = {
     name.removeprefix("RULES_"): value for name, value in os.environ.items() if name.startswith("RULES_")
 }

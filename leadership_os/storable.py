@@ -5,7 +5,7 @@ almost anything; PostgreSQL refuses a NUL character in text, an integer past 32 
 `integer` column, and a date-time whose UTC value leaves the year range once the time zone is
 applied. So the product draws its own, narrower lines and checks them before anything is written:
 
-- dates and date-times from `MIN_YEAR` to `MAX_YEAR` (1900–2200), both included;
+- dates and date-times from `MIN_YEAR` to `MAX_YEAR` (1900 to 2200), both included;
 - key numbers (`D-42`'s 42) from 1 to `MAX_KEY_NUMBER` (what a PostgreSQL `integer` holds);
 - text without NUL characters and without lone surrogates (which no UTF-8 database stores).
 
@@ -95,7 +95,9 @@ def validate_date(value: dt.date) -> None:
 
     problem = date_problem(value) if isinstance(value, dt.date) else None
     if problem:
-        raise ValidationError(f"Enter a date from {MIN_DATE:%-d %B %Y} to {MAX_DATE:%-d %B %Y}.", code="unstorable")
+        raise ValidationError(
+            f"Enter a date from {MIN_DATE:%-d %B %Y} to {MAX_DATE:%-d %B %Y}.", code="unstorable"
+        )
 
 
 class StorableFormMixin:

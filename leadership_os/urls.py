@@ -1,17 +1,14 @@
+"""The product's addresses (DESIGN.md): the shell's own, then each app's."""
+
 from django.contrib import admin
 from django.urls import include, path
 
 from leadership_os import views
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
+    path("", include("radar.urls")),
+    path("", include("orgfiles.urls")),
     path("healthz", views.healthz, name="healthz"),
-    path("radar/", views.radar, name="radar"),
-    path("radar/snooze/", views.radar_snooze, name="radar_snooze"),
-    path("radar/snooze/<int:snooze_id>/cancel/", views.radar_unsnooze, name="radar_unsnooze"),
-    path("queue/", views.queue, name="queue"),
-    path("rules/", views.rules, name="rules"),
-    path("sample/load/", views.load_sample, name="load_sample"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", views.logout_view, name="logout"),
     path("admin/", admin.site.urls),

@@ -14,7 +14,7 @@ from django.urls import NoReverseMatch, reverse
 
 from briefs.models import Engagement
 from leadership_os import memo
-from leadership_os.checks import rule_thresholds
+from leadership_os.thresholds import rule_thresholds
 from rhythms import recurrence
 from rhythms.models import Occurrence, Ritual
 from rhythms.services import local_zone, ritual_instances

@@ -16,8 +16,8 @@ from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, S
 from django.db.models.functions import Coalesce
 
 from decisions.models import Decision, Option
-from leadership_os.checks import rule_thresholds
 from leadership_os.models import Person, Surface
+from leadership_os.thresholds import rule_thresholds
 from workstreams.models import Commitment, Escalation, State, StatusUpdate, Workstream
 
 # Problems first: the order in which a VP scans a surface.

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from briefs.models import Brief, Engagement, StakeholderPosition
 from briefs.queries import attendees_prefetch, brief_readiness, stakeholder_rows
-from leadership_os import snapshot
+from orgfiles import snapshot
 
 pytestmark = pytest.mark.django_db
 

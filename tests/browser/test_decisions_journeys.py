@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from decisions.models import Decision
-from leadership_os import snapshot
+from orgfiles import snapshot
 from tests.browser.helpers import assert_accessible, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

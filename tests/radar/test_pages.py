@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from leadership_os import memo
-from leadership_os import radar as radar_queries
-from leadership_os.models import Snooze
+from radar import queries as radar_queries
+from radar.models import Snooze
 from tests.radar.orgs import build_org, days
 
 pytestmark = pytest.mark.django_db
@@ -102,7 +102,7 @@ def test_a_snoozed_item_comes_back_when_its_date_arrives(principal) -> None:
     org = build_org()
     evaluation = radar_queries.evaluate_today()
     item = radar_queries.find_item(evaluation, BLOCKED_ITEM.format(key=org["blocked"].key))
-    from leadership_os.services import radar_snooze
+    from radar.services import radar_snooze
 
     radar_snooze(item=item, until=days(2), note="Waiting for counsel", by=principal)
     assert item not in radar_queries.evaluate_today().visible
@@ -116,7 +116,7 @@ def test_a_snoozed_item_comes_back_when_its_facts_change(principal) -> None:
     org = build_org()
     evaluation = radar_queries.evaluate_today()
     item = radar_queries.find_item(evaluation, BLOCKED_ITEM.format(key=org["blocked"].key))
-    from leadership_os.services import radar_snooze
+    from radar.services import radar_snooze
 
     radar_snooze(item=item, until=days(5), note="Waiting for counsel", by=principal)
     tomorrow = radar_queries.evaluate_today(days(1))
@@ -167,7 +167,7 @@ def test_the_queue_filters_by_bucket_for_htmx(client_as) -> None:
 def test_the_rules_page_lists_every_rule_with_its_current_thresholds(client_as, settings) -> None:
     settings.LEADERSHIP_OS_RULES = {**settings.LEADERSHIP_OS_RULES, "STALE_DAYS": "10"}
     content = client_as("viewer").get("/rules/").content.decode()
-    from leadership_os.engine import RULES
+    from radar.engine import RULES
 
     for rule in RULES:
         assert f'id="rule-{rule.id}"' in content
@@ -284,7 +284,7 @@ def test_thresholds_come_from_settings_and_a_bad_one_is_named(settings) -> None:
 
 
 def test_the_radar_and_the_queue_are_paginated(client_as) -> None:
-    from leadership_os.views import PAGE_SIZE
+    from radar.views import PAGE_SIZE
 
     build_org(scale=PAGE_SIZE // 2 + 1)  # two radar items and one queue item per copy, at least
     client = client_as("principal")
@@ -338,7 +338,7 @@ def test_the_dashboard_lists_a_dozen_engagements_and_links_to_the_rest(client_as
 
 
 def test_a_snoozed_slipped_commitment_leaves_the_dashboard_panel_and_its_count(client_as, principal) -> None:
-    from leadership_os.services import radar_snooze
+    from radar.services import radar_snooze
 
     build_org(scale=2)
     evaluation = radar_queries.evaluate_today()

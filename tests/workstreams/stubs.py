@@ -13,8 +13,8 @@ from unittest import mock
 from django.conf import settings
 
 from decisions.models import Decision
-from leadership_os import snapshot
-from leadership_os.snapshot import Record, Section, WriteContext
+from orgfiles import snapshot
+from orgfiles.snapshot import Record, Section, WriteContext
 
 # The decisions the workstreams part of the sample org may refer to, with the status each has in the
 # decision log's part (fixtures/sample/10_decisions.json).

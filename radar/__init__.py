@@ -1,0 +1,1 @@
+"""The rules engine and what reads it: the dashboard, the blocker radar, the decision queue, the rules."""

@@ -1,0 +1,277 @@
+"""Reads for the radar, the queue and the dashboard: the engine's result for today, with snoozes
+applied and each item's links resolved, in a fixed number of queries whatever the org's size."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from leadership_os import memo
+from leadership_os.models import Surface
+from radar.engine import (
+    SEVERITIES,
+    EngineResult,
+    OrgSnapshot,
+    QueueItem,
+    RadarItem,
+    Thresholds,
+    evaluate,
+)
+from radar.engine_adapter import configured_thresholds, org_snapshot
+from radar.models import Snooze
+
+# Facts that grow by themselves every day; a snooze survives them, not a change of anything else.
+_MOVING_FACTS = ("days", "window_start", "window_end")
+
+
+def thresholds() -> Thresholds:
+    return configured_thresholds()
+
+
+@dataclass
+class Lookups:
+    """An engine result and the lookups the pages make in it, built once per org revision."""
+
+    snapshot: OrgSnapshot
+    result: EngineResult
+    by_key: dict[tuple[str, str, str], RadarItem]
+    by_rule: dict[str, list[RadarItem]]
+    position: dict[int, int]  # an item's place on the radar, by id()
+    slipped_by_lateness: list[RadarItem]
+    severity_counts: dict[str, int]
+    commitment_workstream: dict[str, str | None]
+
+
+@dataclass
+class Evaluation:
+    """Today's engine result, the snapshot it came from, and what the pages need around it."""
+
+    as_of: dt.date
+    lookups: Lookups
+    visible: list[RadarItem] = field(default_factory=list)
+    snoozed: list[tuple[RadarItem, Snooze]] = field(default_factory=list)
+    surfaces: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def snapshot(self) -> OrgSnapshot:
+        return self.lookups.snapshot
+
+    @property
+    def result(self) -> EngineResult:
+        return self.lookups.result
+
+    @property
+    def commitment_workstream(self) -> dict[str, str | None]:
+        """The workstream of each commitment (commitment links go to their workstream)."""
+        return self.lookups.commitment_workstream
+
+    @property
+    def slipped_by_lateness(self) -> list[RadarItem]:
+        """Slipped commitments, latest first (snoozed ones included: see `first_visible`)."""
+        return self.lookups.slipped_by_lateness
+
+    def surface_name(self, key: str | None) -> str:
+        return self.surfaces.get(key or "", "No surface")
+
+    def visible_of(self, *rules: str) -> list[RadarItem]:
+        """The visible items of these rules, in radar order."""
+        hidden = {id(item) for item, _ in self.snoozed}
+        items = [
+            item for rule in rules for item in self.lookups.by_rule.get(rule, []) if id(item) not in hidden
+        ]
+        if len(rules) > 1:
+            items.sort(key=lambda item: self.lookups.position[id(item)])
+        return items
+
+    def first_visible(self, items: list[RadarItem], n: int) -> list[RadarItem]:
+        """The first `n` of `items` that are not snoozed (reads no further than it needs)."""
+        hidden = {id(item) for item, _ in self.snoozed}
+        found: list[RadarItem] = []
+        for item in items:
+            if id(item) not in hidden:
+                found.append(item)
+                if len(found) == n:
+                    break
+        return found
+
+    def visible_severity_counts(self) -> dict[str, int]:
+        """How many visible items of each severity (counted once per engine result, less the snoozed)."""
+        counts = dict(self.lookups.severity_counts)
+        for item, _ in self.snoozed:
+            counts[item.severity] -= 1
+        return counts
+
+    def count_visible(self, *rules: str) -> int:
+        snoozed = sum(1 for item, _ in self.snoozed if item.rule in rules)
+        return sum(len(self.lookups.by_rule.get(rule, [])) for rule in rules) - snoozed
+
+
+def fingerprint(item: RadarItem) -> str:
+    """The item's identity for snoozing: its severity and its facts, less the day counts."""
+    stable = {
+        name: value.isoformat() if isinstance(value, dt.date) else value
+        for name, value in item.facts.items()
+        if not any(moving in name for moving in _MOVING_FACTS)
+    }
+    raw = json.dumps({"severity": item.severity, "facts": stable}, sort_keys=True)
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def item_id(item: RadarItem) -> str:
+    """A stable id for an item on the page (and in forms): rule, subject type and key."""
+    return f"{item.rule}__{item.subject.type}__{item.subject.key}"
+
+
+def _computed(as_of: dt.date) -> Lookups:
+    """The engine's result for `as_of` and its lookups, by (org revision, day, thresholds): reused
+    until the org changes (leadership_os.memo)."""
+    limits = thresholds()
+    return memo.per_revision("engine", (as_of, limits), lambda: _evaluate(as_of, limits), size=4)
+
+
+def _evaluate(as_of: dt.date, limits: Thresholds) -> Lookups:
+    snapshot = org_snapshot()
+    result = evaluate(snapshot, as_of, limits)
+    by_rule: dict[str, list[RadarItem]] = {}
+    for item in result.radar:
+        by_rule.setdefault(item.rule, []).append(item)
+    return Lookups(
+        snapshot=snapshot,
+        result=result,
+        by_key={(i.rule, i.subject.type, i.subject.key): i for i in result.radar},
+        by_rule=by_rule,
+        position={id(item): n for n, item in enumerate(result.radar)},
+        severity_counts={
+            severity: sum(1 for i in result.radar if i.severity == severity) for severity in SEVERITIES
+        },
+        slipped_by_lateness=sorted(
+            by_rule.get("slipped-commitment", []),
+            key=lambda i: (-int(i.facts.get("days_late", 0)), i.subject.key),
+        ),
+        commitment_workstream={c.key: c.workstream for c in snapshot.commitments},
+    )
+
+
+def engine_result(as_of: dt.date) -> tuple[OrgSnapshot, EngineResult]:
+    """Today's snapshot and engine result, computed once per org revision."""
+    computed = _computed(as_of)
+    return computed.snapshot, computed.result
+
+
+def evaluate_today(as_of: dt.date | None = None) -> Evaluation:
+    """The engine's result with today's snoozes applied. Snoozes are few: each is looked up by its
+    item's key, and the visible list is the radar less the snoozed items."""
+    as_of = as_of or timezone.localdate()
+    computed = _computed(as_of)
+    evaluation = Evaluation(as_of=as_of, lookups=computed)
+    snoozes = {
+        (s.rule, s.subject_type, s.subject_key): s
+        for s in Snooze.objects.filter(until__gt=as_of, cancelled_at__isnull=True).select_related("by")
+    }
+    for key, snooze in snoozes.items():
+        item = computed.by_key.get(key)
+        if item is not None and snooze.fingerprint == fingerprint(item):
+            evaluation.snoozed.append((item, snooze))
+    if evaluation.snoozed:
+        evaluation.snoozed.sort(key=lambda pair: computed.position[id(pair[0])])
+        hidden = {id(item) for item, _ in evaluation.snoozed}
+        evaluation.visible = [item for item in computed.result.radar if id(item) not in hidden]
+    else:
+        evaluation.visible = list(computed.result.radar)
+    evaluation.surfaces = dict(Surface.objects.values_list("key", "name"))
+    return evaluation
+
+
+def _path(name: str, args: list[Any], fallback: str) -> str:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return fallback
+
+
+def subject_links(evaluation: Evaluation, items: list[RadarItem]) -> dict[str, str]:
+    """The record page of each item's subject, by item id (two queries at most: rituals, engagements)."""
+    from briefs.models import Engagement
+    from rhythms.models import Ritual
+
+    wanted: dict[str, set[str]] = {}
+    for item in items:
+        wanted.setdefault(item.subject.type, set()).add(item.subject.key)
+    ritual_ids = (
+        dict(Ritual.objects.filter(key__in=wanted["ritual"]).values_list("key", "id"))
+        if "ritual" in wanted
+        else {}
+    )
+    engagement_ids = (
+        dict(Engagement.objects.filter(key__in=wanted["engagement"]).values_list("key", "id"))
+        if "engagement" in wanted
+        else {}
+    )
+    commitment_workstream = evaluation.commitment_workstream
+    links: dict[str, str] = {}
+    for item in items:
+        key = item.subject.key
+        kind = item.subject.type
+        if kind == "workstream":
+            url = _path("workstreams:workstream_detail", [key], f"/workstreams/{key}/")
+        elif kind == "decision":
+            url = _path("decisions:decision_detail", [key], f"/decisions/{key}/")
+        elif kind == "commitment":
+            workstream = commitment_workstream.get(key)
+            if workstream:
+                url = _path("workstreams:workstream_detail", [workstream], f"/workstreams/{workstream}/")
+            else:
+                url = _path("workstreams:commitment_list", [], "/workstreams/commitments/")
+            url = f"{url}#{key}"
+        elif kind == "theme":
+            url = f"/context/signals/?tag={key}"
+        elif kind == "ritual":
+            ident = ritual_ids.get(key)
+            url = (
+                _path("rhythms:ritual_detail", [ident], f"/rhythms/{ident}/") if ident else "/rhythms/audit/"
+            )
+        else:
+            ident = engagement_ids.get(key)
+            url = _path("briefs:brief_detail", [ident], f"/briefs/{ident}/") if ident else "/briefs/"
+        links[item_id(item)] = url
+    return links
+
+
+def queue_rows(items: list[QueueItem]) -> list[dict[str, Any]]:
+    """Queue items ready for the templates: the item and its decision's page."""
+    return [
+        {
+            "item": item,
+            "url": _path(
+                "decisions:decision_detail", [item.decision.key], f"/decisions/{item.decision.key}/"
+            ),
+        }
+        for item in items
+    ]
+
+
+def find_item(evaluation: Evaluation, ident: str) -> RadarItem | None:
+    for item in evaluation.result.radar:
+        if item_id(item) == ident:
+            return item
+    return None
+
+
+def rows(evaluation: Evaluation, items: list[RadarItem]) -> list[dict[str, Any]]:
+    """Items ready for the templates: the item, its id on the page, its subject's page and surface."""
+    links = subject_links(evaluation, items)
+    return [
+        {
+            "item": item,
+            "ident": item_id(item),
+            "url": links[item_id(item)],
+            "surface": evaluation.surface_name(item.surface) if item.surface else "",
+        }
+        for item in items
+    ]
