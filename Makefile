@@ -1,4 +1,4 @@
-# Leadership OS: `make run` serves the app with the sample org; `make test` runs the whole suite.
+# Leadership OS: `make run` serves the app with the sample org (and runs the outbound worker beside it); `make test` runs the whole suite.
 SHELL := /bin/sh
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -26,7 +26,9 @@ run: install
 	$(PY) manage.py collectstatic --no-input --verbosity 0
 	$(PY) manage.py load_sample --if-empty --demo-users
 	$(PY) manage.py sync_occurrences
-	@echo "Leadership OS: http://$(HOST):$(PORT)/"
+	@echo "Leadership OS: http://$(HOST):$(PORT)/ (the outbound worker runs beside it; mail lands in mail/)"
+	@$(PY) manage.py outbound_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 chromium:
@@ -52,7 +54,7 @@ lint: install-test
 	$(VENV)/bin/lint-imports
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm
+	rm -rf $(VENV) staticfiles mail db.sqlite3 db.sqlite3-wal db.sqlite3-shm
 
 bench: install
 	$(PY) bench/run.py

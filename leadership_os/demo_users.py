@@ -42,6 +42,8 @@ def ensure_demo_users() -> list[DemoUser]:
         user, _ = user_model.objects.get_or_create(username=demo.username)
         user.first_name, user.last_name = demo.first_name, demo.last_name
         user.is_staff = demo.is_staff
+        # Outbound mail needs an address; in development it lands in the mail/ folder, never outside.
+        user.email = user.email or f"{demo.username}@leadership-os.invalid"
         user.set_password(DEMO_PASSWORD)
         user.save()
         user.groups.set([Group.objects.get(name=demo.role.value)])

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "simple_history",
+    "django_tasks_db",
     # The kernel, the five artifacts, then the features built on them (imports point down only).
     "leadership_os",
     "decisions",
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "context_repo",
     "radar",
     "orgfiles",
+    "outbound",
 ]
 
 MIDDLEWARE = [
@@ -190,3 +192,63 @@ LOGGING = {
 LEADERSHIP_OS_RULES = {
     name.removeprefix("RULES_"): value for name, value in os.environ.items() if name.startswith("RULES_")
 }
+
+# Background work: Django's Tasks framework with the queue kept in the database (django-tasks-db), so
+# it runs on SQLite and PostgreSQL with no other service. `manage.py outbound_worker` runs the queue
+# and the once-a-minute scheduler; `make run` starts one beside the web server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Email. The links in every message are absolute, made from SITE_URL.
+SITE_URL = os.environ.get(
+    "SITE_URL", "http://127.0.0.1:8000" if DEBUG or not ALLOWED_HOSTS else f"https://{ALLOWED_HOSTS[0]}"
+).rstrip("/")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Leadership OS <leadership-os@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+
+
+def email_from_url(url: str) -> dict[str, object]:
+    """EMAIL_URL as Django's EMAIL_* settings: smtp://user:pass@host:587 (STARTTLS), smtps://…:465
+    (implicit TLS), smtp+plain://host:25 (neither), console://, file:///path/to/folder."""
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme == "console":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if parts.scheme == "file":
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": parts.path,
+        }
+    if parts.scheme not in {"smtp", "smtps", "smtp+plain"}:
+        raise ImproperlyConfigured(
+            f"EMAIL_URL must start with smtp://, smtps://, smtp+plain://, console:// or file://, not {parts.scheme!r}"
+        )
+    if not parts.hostname:
+        raise ImproperlyConfigured("EMAIL_URL names no host")
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parts.hostname,
+        "EMAIL_PORT": parts.port or {"smtp": 587, "smtps": 465, "smtp+plain": 25}[parts.scheme],
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_TLS": parts.scheme == "smtp",
+        "EMAIL_USE_SSL": parts.scheme == "smtps",
+    }
+
+
+if os.environ.get("EMAIL_URL"):
+    globals().update(email_from_url(os.environ["EMAIL_URL"]))
+elif os.environ.get("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+elif DEBUG:
+    # Development: each message is written to a file in mail/ (and listed for staff at /outbound/sent/).
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "mail"))
+# Otherwise Django's default: SMTP on localhost:25 (a local relay).

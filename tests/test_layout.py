@@ -18,7 +18,7 @@ from django.db.migrations.executor import MigrationExecutor
 ROOT = Path(settings.BASE_DIR)
 KERNEL = "leadership_os"
 ARTIFACTS = ("decisions", "workstreams", "briefs", "rhythms", "context_repo")
-FEATURES = ("radar", "orgfiles")
+FEATURES = ("radar", "orgfiles", "outbound")
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 
