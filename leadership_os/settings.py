@@ -5,6 +5,7 @@ Production sets DEBUG=false, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (Postgre
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -204,21 +205,21 @@ SITE_URL = os.environ.get(
 ).rstrip("/")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Leadership OS <leadership-os@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+email_timeout = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 
 
-def email_from_url(url: str) -> dict[str, object]:
-    """EMAIL_URL as Django's EMAIL_* settings: smtp://user:pass@host:587 (STARTTLS), smtps://…:465
-    (implicit TLS), smtp+plain://host:25 (neither), console://, file:///path/to/folder."""
+def mailer_from_url(url: str) -> dict[str, Any]:
+    """EMAIL_URL as a MAILERS entry: smtp://user:pass@host:587 (STARTTLS), smtps://…:465 (implicit
+    TLS), smtp+plain://host:25 (neither), console://, file:///path/to/folder."""
     from urllib.parse import unquote, urlsplit
 
     parts = urlsplit(url)
     if parts.scheme == "console":
-        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
     if parts.scheme == "file":
         return {
-            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-            "EMAIL_FILE_PATH": parts.path,
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": parts.path},
         }
     if parts.scheme not in {"smtp", "smtps", "smtp+plain"}:
         raise ImproperlyConfigured(
@@ -227,28 +228,49 @@ def email_from_url(url: str) -> dict[str, object]:
     if not parts.hostname:
         raise ImproperlyConfigured("EMAIL_URL names no host")
     return {
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": parts.hostname,
-        "EMAIL_PORT": parts.port or {"smtp": 587, "smtps": 465, "smtp+plain": 25}[parts.scheme],
-        "EMAIL_HOST_USER": unquote(parts.username or ""),
-        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
-        "EMAIL_USE_TLS": parts.scheme == "smtp",
-        "EMAIL_USE_SSL": parts.scheme == "smtps",
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": parts.hostname,
+            "port": parts.port or {"smtp": 587, "smtps": 465, "smtp+plain": 25}[parts.scheme],
+            "username": unquote(parts.username or ""),
+            "password": unquote(parts.password or ""),
+            "use_tls": parts.scheme == "smtp",
+            "use_ssl": parts.scheme == "smtps",
+            "timeout": email_timeout,
+        },
     }
 
 
 if os.environ.get("EMAIL_URL"):
-    globals().update(email_from_url(os.environ["EMAIL_URL"]))
+    MAILERS = {"default": mailer_from_url(os.environ["EMAIL_URL"])}
 elif os.environ.get("EMAIL_HOST"):
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = os.environ["EMAIL_HOST"]
-    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
-    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
-    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ["EMAIL_HOST"],
+                "port": int(os.environ.get("EMAIL_PORT", "587")),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS", True),
+                "use_ssl": env_bool("EMAIL_USE_SSL", False),
+                "timeout": email_timeout,
+            },
+        }
+    }
 elif DEBUG:
     # Development: each message is written to a file in mail/ (and listed for staff at /outbound/sent/).
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "mail"))
-# Otherwise Django's default: SMTP on localhost:25 (a local relay).
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "mail"))},
+        }
+    }
+else:
+    # A local relay: SMTP on localhost:25.
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "localhost", "port": 25, "timeout": email_timeout},
+        }
+    }
