@@ -15,16 +15,33 @@ from django_tasks_db.models import DBTaskResult
 from outbound.models import Delivery, Kind
 from outbound.scheduler import tick
 from outbound.services import MAX_ATTEMPTS, delivery_send, retry_delay
-from tests.outbound.conftest import at, free_port, links_in, mailable, parts, point_mail_at, prefer, run_worker, today
+from tests.outbound.conftest import (
+    at,
+    free_port,
+    links_in,
+    mailable,
+    parts,
+    point_mail_at,
+    prefer,
+    run_worker,
+    today,
+)
 from tests.workstreams.factories import CommitmentFactory, WorkstreamFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_the_worker_sends_the_digest_once_through_smtp_with_both_parts_and_the_headers(smtp, principal) -> None:
+def test_the_worker_sends_the_digest_once_through_smtp_with_both_parts_and_the_headers(
+    smtp, principal
+) -> None:
     mailable(principal, "maya@example.com")
     prefer(principal)
-    WorkstreamFactory(name="Sovereign cloud pilot", state="blocked", blocker="Waiting on legal", blocked_since=today() - dt.timedelta(days=5))
+    WorkstreamFactory(
+        name="Sovereign cloud pilot",
+        state="blocked",
+        blocker="Waiting on legal",
+        blocked_since=today() - dt.timedelta(days=5),
+    )
     assert tick(at(today(), 7, 29)) == 0, "nothing before 07:30"
     assert tick(at(today(), 7, 30)) == 1
     run_worker()
@@ -40,7 +57,10 @@ def test_the_worker_sends_the_digest_once_through_smtp_with_both_parts_and_the_h
     assert message["Auto-Submitted"] == "auto-generated"
     text, html = parts(message)
     assert "Good morning, " in text and "NEW ON THE RADAR" in text and "Sovereign cloud pilot" in text
-    assert "Sovereign cloud pilot" in html and "Brief" not in text.split("NEW ON THE RADAR")[0].split("TODAY AND TOMORROW")[1]
+    assert (
+        "Sovereign cloud pilot" in html
+        and "Brief" not in text.split("NEW ON THE RADAR")[0].split("TODAY AND TOMORROW")[1]
+    )
     hrefs = [htmlmod.unescape(h) for h in links_in(html)]
     assert hrefs and all(h.startswith("https://los.example.com/") for h in hrefs), hrefs
     assert any(urlsplit(h).path.startswith("/workstreams/WS-") for h in hrefs)
@@ -52,7 +72,9 @@ def test_the_worker_sends_the_digest_once_through_smtp_with_both_parts_and_the_h
 def test_a_refusing_smtp_server_is_retried_with_backoff_and_nothing_is_dropped(smtp, contributor) -> None:
     mailable(contributor)
     prefer(contributor)
-    CommitmentFactory(owner=contributor.person, due_on=today() + dt.timedelta(days=1), description="Send the pricing memo")
+    CommitmentFactory(
+        owner=contributor.person, due_on=today() + dt.timedelta(days=1), description="Send the pricing memo"
+    )
     smtp.refuse = True
     tick(at(today(), 8))
     run_worker()
@@ -72,10 +94,14 @@ def test_a_refusing_smtp_server_is_retried_with_backoff_and_nothing_is_dropped(s
     delivery.refresh_from_db()
     assert delivery.status == Delivery.Status.SENT and delivery.attempts == 2
     assert len(smtp.messages) == 1
-    assert smtp.messages[0]["Subject"].startswith(f"{contributor.person.commitments.get().key} is due tomorrow")
+    assert smtp.messages[0]["Subject"].startswith(
+        f"{contributor.person.commitments.get().key} is due tomorrow"
+    )
 
 
-def test_an_smtp_server_that_is_down_ends_failed_after_the_last_attempt_and_staff_see_it(settings, smtp, contributor, client_as) -> None:
+def test_an_smtp_server_that_is_down_ends_failed_after_the_last_attempt_and_staff_see_it(
+    settings, smtp, contributor, client_as
+) -> None:
     mailable(contributor)
     prefer(contributor)
     CommitmentFactory(owner=contributor.person, due_on=today() + dt.timedelta(days=1))
