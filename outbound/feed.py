@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import F, Window
+from django.db.models import F, Q, Window
 from django.db.models.functions import Lag
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -43,7 +43,7 @@ def decision_events(*, surface: Surface | None = None, limit: int = ENTRIES) -> 
                 Lag("status"), partition_by=[F("id")], order_by=[F("history_date"), F("history_id")]
             )
         )
-        .exclude(before=F("status"))
+        .filter(Q(before__isnull=True) | ~Q(before=F("status")))
         .order_by("-history_date", "-history_id")
     )
     if surface is not None:

@@ -109,7 +109,7 @@ def test_an_smtp_server_that_is_down_ends_failed_after_the_last_attempt_and_staf
     tick(at(today(), 8))
     delivery = Delivery.objects.get()
     delays = []
-    for attempt in range(1, MAX_ATTEMPTS + 1):
+    for _ in range(MAX_ATTEMPTS):
         Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
         assert delivery_send(delivery_id=delivery.pk) in ("retrying", "failed")
         delivery.refresh_from_db()
