@@ -46,10 +46,13 @@ def _render(kind: str, context: dict[str, Any]) -> tuple[str, str]:
 
 def _frame(delivery: Delivery, **extra: Any) -> dict[str, Any]:
     """What every message's frame shows: who it is for, and the ways out."""
+    from leadership_os.models import Person
+
     topic = TOPIC_OF_KIND[Kind(delivery.kind)]
+    name = Person.objects.filter(user_id=delivery.user_id).values_list("name", flat=True).first()
     return {
         "site_url": settings.SITE_URL,
-        "recipient": delivery.user.get_full_name() or delivery.user.username,
+        "recipient": name or delivery.user.get_full_name() or delivery.user.username,
         "topic_label": TOPIC_IN_MAIL[topic],
         "unsubscribe_url": links.unsubscribe_url(delivery.user, topic),
         "preferences_url": absolute(reverse("outbound:preferences")),

@@ -32,6 +32,7 @@ from outbound.models import TOPIC_IN_MAIL, ActionLink, Delivery
 from outbound.recipients import address_of, allowed_topics
 
 REGENERATED = "You have a new feed address. The old ones no longer work; subscribe again with these."
+SAVED = "Your mail preferences are saved."
 PAGE_SIZE = 50
 
 
@@ -84,9 +85,11 @@ def preferences(request: HttpRequest) -> HttpResponse:
     except ValidationError as error:
         form.add_error(None, error)
         return _preferences_page(request, form)
-    messages.success(request, "Your mail preferences are saved.")
     if is_fragment_request(request):
-        return _preferences_page(request)
+        context = _preferences_context(request)
+        context["saved"] = SAVED
+        return render(request, "outbound/preferences.html#outbound-preferences-form", context)
+    messages.success(request, SAVED)
     return redirect("outbound:preferences")
 
 
@@ -215,7 +218,14 @@ def act(request: HttpRequest, value: str) -> HttpResponse:
                     form.add_error(field if field in form.fields else None, errors)
             else:
                 return _done_page(request, link, record)
-    context = {"link": link, "record": record, "is_commitment": is_commitment, "form": form, "value": value}
+    context = {
+        "link": link,
+        "person": person,
+        "record": record,
+        "is_commitment": is_commitment,
+        "form": form,
+        "value": value,
+    }
     return render(request, "outbound/act.html", context)
 
 

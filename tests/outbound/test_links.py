@@ -29,7 +29,9 @@ def nudge_link(user, kind: str) -> str:
     tick(at(today(), 8))
     for pk in Delivery.objects.filter(kind=kind).values_list("pk", flat=True):
         delivery_send(delivery_id=pk)
-    body = next(m.body for m in mail.outbox if m.to == [f"{user.username}@example.com"] and "/outbound/act/" in m.body)
+    body = next(
+        m.body for m in mail.outbox if m.to == [f"{user.username}@example.com"] and "/outbound/act/" in m.body
+    )
     url = re.search(r"(http\S+/outbound/act/\S+/)", body).group(1)
     return urlsplit(url).path
 
@@ -38,10 +40,14 @@ def nudge_link(user, kind: str) -> str:
 def due_commitment(contributor) -> Commitment:
     mailable(contributor)
     prefer(contributor, digest=False)
-    return CommitmentFactory(owner=contributor.person, due_on=today() + dt.timedelta(days=1), description="Send the memo")
+    return CommitmentFactory(
+        owner=contributor.person, due_on=today() + dt.timedelta(days=1), description="Send the memo"
+    )
 
 
-def test_the_commitment_link_opens_a_form_and_changes_nothing_until_posted(due_commitment, contributor) -> None:
+def test_the_commitment_link_opens_a_form_and_changes_nothing_until_posted(
+    due_commitment, contributor
+) -> None:
     path = nudge_link(contributor, "commitment-due")
     page = Client().get(path)
     assert page.status_code == 200
@@ -87,7 +93,9 @@ def test_an_expired_link_is_refused(due_commitment, contributor) -> None:
     assert due_commitment.done_on is None
 
 
-def test_a_link_older_than_seven_days_is_refused_by_its_signature(due_commitment, contributor, monkeypatch) -> None:
+def test_a_link_older_than_seven_days_is_refused_by_its_signature(
+    due_commitment, contributor, monkeypatch
+) -> None:
     path = nudge_link(contributor, "commitment-due")
     ActionLink.objects.update(expires_at=timezone.now() + dt.timedelta(days=30))
     later = __import__("time").time() + 8 * 86400
@@ -113,7 +121,9 @@ def test_a_tampered_link_is_refused(due_commitment, contributor, tamper: str) ->
     assert due_commitment.done_on is None
 
 
-def test_someone_elses_link_is_refused_when_signed_in_as_another_user(due_commitment, contributor, client_as) -> None:
+def test_someone_elses_link_is_refused_when_signed_in_as_another_user(
+    due_commitment, contributor, client_as
+) -> None:
     path = nudge_link(contributor, "commitment-due")
     answer = client_as("chief_of_staff").post(path, {"version": due_commitment.version})
     assert answer.status_code == 403 and "sent to someone else" in answer.content.decode()
@@ -121,7 +131,9 @@ def test_someone_elses_link_is_refused_when_signed_in_as_another_user(due_commit
     assert due_commitment.done_on is None
 
 
-def test_the_link_is_checked_against_the_owners_current_role_and_ownership(due_commitment, contributor) -> None:
+def test_the_link_is_checked_against_the_owners_current_role_and_ownership(
+    due_commitment, contributor
+) -> None:
     from django.contrib.auth.models import Group
 
     path = nudge_link(contributor, "commitment-due")
@@ -159,7 +171,9 @@ def test_the_stale_update_link_posts_a_status_update(contributor) -> None:
     invalid = Client().post(path, {"version": ws.version, "state": "on_track", "note": ""})
     assert invalid.status_code == 200 and "Say what happened" in invalid.content.decode()
     assert ActionLink.objects.get().used_at is None
-    posted = Client().post(path, {"version": ws.version, "state": "at_risk", "note": "Vendor slipped a week."})
+    posted = Client().post(
+        path, {"version": ws.version, "state": "at_risk", "note": "Vendor slipped a week."}
+    )
     assert posted.status_code == 200 and "is posted" in posted.content.decode()
     update = StatusUpdate.objects.filter(workstream=ws).latest("created_at")
     assert update.note == "Vendor slipped a week." and update.author == contributor.person

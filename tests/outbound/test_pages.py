@@ -20,15 +20,36 @@ from tests.workstreams.factories import DecisionFactory
 pytestmark = pytest.mark.django_db
 
 ROLES = [None, "principal", "chief_of_staff", "contributor", "viewer", "staff", "no_role_user"]
-SIGNED_IN = {"principal": 200, "chief_of_staff": 200, "contributor": 200, "viewer": 200, "staff": 200, "no_role_user": 403}
-STAFF_ONLY = {"principal": 403, "chief_of_staff": 403, "contributor": 403, "viewer": 403, "staff": 200, "no_role_user": 403}
+SIGNED_IN = {
+    "principal": 200,
+    "chief_of_staff": 200,
+    "contributor": 200,
+    "viewer": 200,
+    "staff": 200,
+    "no_role_user": 403,
+}
+STAFF_ONLY = {
+    "principal": 403,
+    "chief_of_staff": 403,
+    "contributor": 403,
+    "viewer": 403,
+    "staff": 200,
+    "no_role_user": 403,
+}
 
 
 @pytest.fixture
 def delivery(principal) -> Delivery:
     return Delivery.objects.create(
-        user=principal, kind=Kind.DIGEST, subject="digest", day=today(), to="vp@example.com",
-        status=Delivery.Status.FAILED, email_subject="Your morning", text_body="Hello", html_body="<p style='color:red'>Hello</p>",
+        user=principal,
+        kind=Kind.DIGEST,
+        subject="digest",
+        day=today(),
+        to="vp@example.com",
+        status=Delivery.Status.FAILED,
+        email_subject="Your morning",
+        text_body="Hello",
+        html_body="<p style='color:red'>Hello</p>",
         last_error="SMTPServerDisconnected: gone",
     )
 
@@ -53,7 +74,14 @@ def test_each_role_gets_the_expected_answer(client_as, delivery, path: str, role
 
 POSTS = {
     "/outbound/preferences/": SIGNED_IN,
-    "/outbound/feeds/regenerate/": {**SIGNED_IN, "chief_of_staff": 302, "principal": 302, "contributor": 302, "viewer": 302, "staff": 302},
+    "/outbound/feeds/regenerate/": {
+        **SIGNED_IN,
+        "chief_of_staff": 302,
+        "principal": 302,
+        "contributor": 302,
+        "viewer": 302,
+        "staff": 302,
+    },
     "/outbound/sent/{pk}/retry/": {**STAFF_ONLY, "staff": 302},
 }
 
@@ -71,7 +99,9 @@ def test_each_role_may_post_only_what_it_should(client_as, delivery, path: str, 
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_the_token_pages_answer_anyone_but_only_with_a_good_token(client_as, principal, role: str | None) -> None:
+def test_the_token_pages_answer_anyone_but_only_with_a_good_token(
+    client_as, principal, role: str | None
+) -> None:
     token = DecisionFeedToken.objects.create(user=principal).token
     client = client_as(role)
     assert client.get(f"/outbound/feeds/decisions/{token}.atom").status_code == 200
@@ -86,7 +116,10 @@ def test_the_preferences_form_saves_and_invalid_input_rerenders_with_errors(clie
     assert "The weekly follow-through note" not in page, "only the chief of staff gets the weekly note"
     bad = client.post("/outbound/preferences/", {"send_at": "25:99", "quiet_digest": "line"})
     assert bad.status_code == 200
-    assert "Choose at least one day." in bad.content.decode() and "Give a time such as 07:30." in bad.content.decode()
+    assert (
+        "Choose at least one day." in bad.content.decode()
+        and "Give a time such as 07:30." in bad.content.decode()
+    )
     assert not Preference.objects.filter(user=contributor).exists()
     good = client.post(
         "/outbound/preferences/",
@@ -95,17 +128,27 @@ def test_the_preferences_form_saves_and_invalid_input_rerenders_with_errors(clie
     assert good.status_code == 302
     saved = Preference.objects.get(user=contributor)
     assert (saved.digest, saved.commitments, saved.weekdays, saved.send_at, saved.quiet_digest) == (
-        True, False, "02", dt.time(6, 15), "none",
+        True,
+        False,
+        "02",
+        dt.time(6, 15),
+        "none",
     )
     htmx = client.post(
         "/outbound/preferences/",
         {"commitments": "on", "weekdays": ["1"], "send_at": "07:00", "quiet_digest": "line"},
         headers={"HX-Request": "true"},
     )
-    assert htmx.status_code == 200 and b'id="outbound-preferences-form"' in htmx.content and b"<html" not in htmx.content
+    assert (
+        htmx.status_code == 200
+        and b'id="outbound-preferences-form"' in htmx.content
+        and b"<html" not in htmx.content
+    )
 
 
-def test_the_decision_feed_lists_new_decided_superseded_and_reopened_per_surface(client_as, principal) -> None:
+def test_the_decision_feed_lists_new_decided_superseded_and_reopened_per_surface(
+    client_as, principal
+) -> None:
     from decisions import services as decision_services  # noqa: F401  (history through saves)
 
     gov, ent = SurfaceFactory(key="gov", name="Government"), SurfaceFactory(key="ent", name="Enterprise")
@@ -182,8 +225,13 @@ def grow(n: int) -> None:
     surfaces = [SurfaceFactory() for _ in range(2)]
     for i in range(n):
         Delivery.objects.create(
-            user=users[i % 3], kind=Kind.DIGEST, subject="digest", day=today() - dt.timedelta(days=i),
-            to="x@example.com", status=[Delivery.Status.SENT, Delivery.Status.FAILED][i % 2], email_subject=f"Mail {i}",
+            user=users[i % 3],
+            kind=Kind.DIGEST,
+            subject="digest",
+            day=today() - dt.timedelta(days=i),
+            to="x@example.com",
+            status=[Delivery.Status.SENT, Delivery.Status.FAILED][i % 2],
+            email_subject=f"Mail {i}",
         )
         decision = DecisionFactory(surface=surfaces[i % 2], status=Decision.Status.OPEN)
         decision.status = Decision.Status.DECIDED
