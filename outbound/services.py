@@ -98,33 +98,17 @@ def delivery_send(*, delivery_id: int, now: dt.datetime | None = None) -> str:
     if not recipient.preference.wants(topic):
         return _finish(delivery, Delivery.Status.SKIPPED, "They unsubscribed before it was sent.")
     if not delivery.html_body:
-        with transaction.atomic():
-            message = compose.compose(delivery)
-            if message is None:
-                return _finish(delivery, Delivery.Status.SKIPPED, "Nothing left to say: it was dealt with.")
-            delivery.email_subject = message.subject[:200]
-            delivery.text_body = message.text
-            delivery.html_body = message.html
-            delivery.state = message.state
-            delivery.to = recipient.email
-            quiet_and_unwanted = message.quiet and (
-                recipient.preference.quiet_digest == Preference.QuietDigest.NONE
-            )
-            if quiet_and_unwanted:
-                delivery.status = Delivery.Status.SKIPPED
-                delivery.last_error = "Nothing new, and they asked for no digest then."
-            delivery.save(
-                update_fields=[
-                    "email_subject",
-                    "text_body",
-                    "html_body",
-                    "state",
-                    "to",
-                    "status",
-                    "last_error",
-                ]
-            )
-        if quiet_and_unwanted:
+        try:
+            with transaction.atomic():  # the message and the links it carries are kept together
+                message = compose.compose(delivery)
+                if message is not None:
+                    _keep(delivery, message, recipient)
+        except Exception as exc:  # a bug or a lost database must not leave it "sending" for good
+            log.exception("outbound: composing delivery %s failed", delivery.pk)
+            return _failed(delivery, exc, now=now)
+        if message is None:
+            return _finish(delivery, Delivery.Status.SKIPPED, "Nothing left to say: it was dealt with.")
+        if delivery.status == Delivery.Status.SKIPPED:
             return Delivery.Status.SKIPPED
     try:
         sent = _email(delivery).send(fail_silently=False)
@@ -133,6 +117,20 @@ def delivery_send(*, delivery_id: int, now: dt.datetime | None = None) -> str:
     except Exception as exc:
         return _failed(delivery, exc, now=now)
     return _finish(delivery, Delivery.Status.SENT, sent_at=timezone.now())
+
+
+def _keep(delivery: Delivery, message: compose.Message, recipient: Any) -> None:
+    """Keep what the message says (a retry sends the very same), and what a digest saw."""
+    delivery.email_subject = message.subject[:200]
+    delivery.text_body = message.text
+    delivery.html_body = message.html
+    delivery.state = message.state
+    delivery.to = recipient.email
+    if message.quiet and recipient.preference.quiet_digest == Preference.QuietDigest.NONE:
+        delivery.status = Delivery.Status.SKIPPED
+        delivery.last_error = "Nothing new, and they asked for no digest then."
+    fields = ["email_subject", "text_body", "html_body", "state", "to", "status", "last_error"]
+    delivery.save(update_fields=fields)
 
 
 def _failed(delivery: Delivery, exc: Exception, *, now: dt.datetime) -> str:

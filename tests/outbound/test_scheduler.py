@@ -298,3 +298,18 @@ def test_the_weekly_note_counts_nudges_sent_answered_and_silent(chief_of_staff, 
         silent.key in note.body.split("STILL SILENT")[1]
         and answered.key not in note.body.split("STILL SILENT")[1]
     )
+
+
+def test_a_message_that_cannot_be_composed_waits_to_retry_and_is_not_left_sending(principal, monkeypatch) -> None:
+    mailable(principal)
+    prefer(principal)
+    tick(at(today(), 8))
+
+    def broken(delivery):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr("outbound.compose.compose", broken)
+    assert send_all() == ["retrying"]
+    delivery = Delivery.objects.get()
+    assert delivery.status == Delivery.Status.RETRYING and "went away" in delivery.last_error
+    assert delivery.html_body == ""
