@@ -126,3 +126,31 @@ def test_preferences_and_the_sent_mail_log_pass_axe(page: Page, sent, live_serve
     ).to_be_visible()
     assert_accessible(page)
     screenshot(page, "outbound-sent-detail")
+
+
+def test_a_stale_update_nudge_link_posts_an_update_from_chromium(
+    page: Page, smtp, settings, live_server, contributor
+) -> None:  # noqa: F811
+    from workstreams.models import StatusUpdate
+
+    settings.SITE_URL = live_server.url
+    mailable(contributor, "priya@example.com")
+    prefer(contributor, digest=False)
+    portal = WorkstreamFactory(name="Partner eval results portal", owner=contributor.person)
+    StatusUpdateFactory(workstream=portal, posted_on=today() - dt.timedelta(days=6))
+    tick(at(today(), 8))
+    run_worker()
+    _, html = parts(smtp.to("priya@example.com")[0])
+    link = next(h for h in links_in(html) if "/outbound/act/" in h)
+
+    page.goto(link)
+    expect(page.get_by_role("heading", name=f"Post an update on {portal.key}")).to_be_visible()
+    page.get_by_role("button", name="Post the update").click()
+    expect(page.get_by_text("Say what happened since the last update.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("State").select_option("at_risk")
+    page.get_by_label("Note").fill("The vendor slipped a week; the portal opens on the 15th.")
+    screenshot(page, "outbound-act-update")
+    page.get_by_role("button", name="Post the update").click()
+    expect(page.get_by_text(f"Your update on {portal.key} is posted. Thank you.")).to_be_visible()
+    assert StatusUpdate.objects.filter(workstream=portal, note__startswith="The vendor slipped").exists()

@@ -300,7 +300,9 @@ def test_the_weekly_note_counts_nudges_sent_answered_and_silent(chief_of_staff, 
     )
 
 
-def test_a_message_that_cannot_be_composed_waits_to_retry_and_is_not_left_sending(principal, monkeypatch) -> None:
+def test_a_message_that_cannot_be_composed_waits_to_retry_and_is_not_left_sending(
+    principal, monkeypatch
+) -> None:
     mailable(principal)
     prefer(principal)
     tick(at(today(), 8))
