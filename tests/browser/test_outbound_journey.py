@@ -6,6 +6,7 @@ the staff's sent-mail pages pass axe."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -15,7 +16,17 @@ from outbound.models import Delivery
 from outbound.scheduler import tick
 from tests.browser.helpers import assert_accessible, log_in, screenshot
 from tests.factories import SurfaceFactory
-from tests.outbound.conftest import at, links_in, mailable, parts, prefer, run_worker, smtp, today  # noqa: F401
+from tests.outbound.conftest import (
+    SmtpSink,
+    at,
+    links_in,
+    mailable,
+    parts,
+    prefer,
+    run_worker,
+    smtp_server,
+    today,
+)
 from tests.workstreams.factories import CommitmentFactory, StatusUpdateFactory, WorkstreamFactory
 from workstreams.models import Commitment
 
@@ -23,7 +34,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def sent(smtp, settings, live_server, principal, contributor, staff) -> dict[str, object]:  # noqa: F811
+def smtp(settings) -> Iterator[SmtpSink]:
+    """A real SMTP server for the test (aiosmtpd)."""
+    with smtp_server(settings) as sink:
+        yield sink
+
+
+@pytest.fixture
+def sent(smtp, settings, live_server, principal, contributor, staff) -> dict[str, object]:
     settings.SITE_URL = live_server.url
     mailable(principal, "maya@example.com")
     mailable(contributor, "priya@example.com")
@@ -57,7 +75,7 @@ def sent(smtp, settings, live_server, principal, contributor, staff) -> dict[str
     return {"promise": promise}
 
 
-def test_a_nudge_link_followed_in_chromium_marks_the_commitment_done_once(page: Page, sent, smtp) -> None:  # noqa: F811
+def test_a_nudge_link_followed_in_chromium_marks_the_commitment_done_once(page: Page, sent, smtp) -> None:
     promise: Commitment = sent["promise"]  # type: ignore[assignment]
     nudge = next(m for m in smtp.to("priya@example.com"))
     assert (
@@ -88,7 +106,7 @@ def test_a_nudge_link_followed_in_chromium_marks_the_commitment_done_once(page: 
     screenshot(page, "outbound-link-refused")
 
 
-def test_the_html_digest_renders_in_the_products_look(page: Page, sent, smtp) -> None:  # noqa: F811
+def test_the_html_digest_renders_in_the_products_look(page: Page, sent, smtp) -> None:
     digest = next(m for m in smtp.to("maya@example.com"))
     _, html = parts(digest)
     page.set_viewport_size({"width": 760, "height": 900})
@@ -130,7 +148,7 @@ def test_preferences_and_the_sent_mail_log_pass_axe(page: Page, sent, live_serve
 
 def test_a_stale_update_nudge_link_posts_an_update_from_chromium(
     page: Page, smtp, settings, live_server, contributor
-) -> None:  # noqa: F811
+) -> None:
     from workstreams.models import StatusUpdate
 
     settings.SITE_URL = live_server.url

@@ -9,6 +9,8 @@ import email.policy
 import re
 import socket
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Any
@@ -59,8 +61,8 @@ def point_mail_at(settings: Any, port: int) -> None:
     }
 
 
-@pytest.fixture
-def smtp(settings: Any) -> Any:
+@contextmanager
+def smtp_server(settings: Any) -> Iterator[SmtpSink]:
     """A real SMTP server on a free local port, and Django's SMTP backend pointed at it."""
     port = free_port()
     sink = SmtpSink(port=port)
@@ -72,6 +74,12 @@ def smtp(settings: Any) -> Any:
         yield sink
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def smtp(settings: Any) -> Iterator[SmtpSink]:
+    with smtp_server(settings) as sink:
+        yield sink
 
 
 def mailable(user: Any, address: str | None = None) -> Person:

@@ -149,7 +149,6 @@ def test_the_preferences_form_saves_and_invalid_input_rerenders_with_errors(clie
 def test_the_decision_feed_lists_new_decided_superseded_and_reopened_per_surface(
     client_as, principal
 ) -> None:
-    from decisions import services as decision_services  # noqa: F401  (history through saves)
 
     gov, ent = SurfaceFactory(key="gov", name="Government"), SurfaceFactory(key="ent", name="Enterprise")
     one = DecisionFactory(title="Host in GovCloud", surface=gov, status=Decision.Status.DRAFT)
