@@ -102,7 +102,7 @@ class Tag(models.Model):
         return self.name
 
 
-class Person(models.Model):
+class Person(VersionedModel):
     """A stakeholder, inside the company or outside it; a person may have a login."""
 
     class Affiliation(models.TextChoices):
@@ -168,7 +168,9 @@ class PasswordLink(models.Model):
     """A one-time link to set a password: only the digest of its secret is kept; it works once,
     until `expires_at`."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_links")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_links"
+    )
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
