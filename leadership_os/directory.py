@@ -361,7 +361,7 @@ def _check_surface_name(name: str, *, surface: Surface | None) -> str:
         raise ValidationError({"name": "Give the surface a name."})
     others = Surface.objects.exclude(pk=surface.pk) if surface else Surface.objects.all()
     if others.filter(name__iexact=name).exists():
-        raise ValidationError({"name": f"There is already a surface named {name!r}."})
+        raise ValidationError({"name": f"There is already a surface named “{name}”."})
     return name
 
 
@@ -436,7 +436,7 @@ def _check_tag_name(name: str, *, tag: Tag | None) -> str:
         raise ValidationError({"name": "Give the tag a name: letters, digits and dashes."})
     others = Tag.objects.exclude(pk=tag.pk) if tag else Tag.objects.all()
     if others.filter(name=slug).exists():
-        raise ValidationError({"name": f"There is already a tag {slug!r}; merge into it instead."})
+        raise ValidationError({"name": f"There is already a tag “{slug}”; merge into it instead."})
     return slug
 
 

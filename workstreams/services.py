@@ -327,7 +327,7 @@ def _check_name(name: str, *, workstream: Workstream | None) -> str:
     if twin is not None:
         archived = " (archived)" if twin.archived_on else ""
         raise ValidationError(
-            {"name": f"{twin.key}{archived} is already called {twin.name!r}. Choose another name."}
+            {"name": f"{twin.key}{archived} is already called “{twin.name}”. Choose another name."}
         )
     return name
 

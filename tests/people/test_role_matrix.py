@@ -30,7 +30,13 @@ def records(db: None) -> dict[str, str]:
     engagement = EngagementFactory()
     TagFactory(name="fedramp")
     TagFactory(name="fed-ramp")
-    return {"ws": ws.key, "archived": archived.key, "e": str(engagement.pk), "p": person.key, "s": surface.key}
+    return {
+        "ws": ws.key,
+        "archived": archived.key,
+        "e": str(engagement.pk),
+        "p": person.key,
+        "s": surface.key,
+    }
 
 
 GETS = {
@@ -58,7 +64,12 @@ GETS = {
 
 POSTS = {
     "/people/new/": {"name": "New Person", "affiliation": "internal"},
-    "/people/quick-add/": {"picker_name": "owner", "picker_id": "id_owner", "newperson-name": "Quick Person", "newperson-affiliation": "internal"},
+    "/people/quick-add/": {
+        "picker_name": "owner",
+        "picker_id": "id_owner",
+        "newperson-name": "Quick Person",
+        "newperson-affiliation": "internal",
+    },
     "/people/{p}/edit/": {"name": "Ana Ruiz", "affiliation": "internal", "version": 1},
     "/people/{p}/left/": {"left_on": "2026-01-01", "version": 1},
     "/people/{p}/back/": {"version": 1},
@@ -74,8 +85,19 @@ POSTS = {
     "/workstreams/{ws}/edit/": {"name": "Renamed", "state": "on_track", "version": 1},
     "/workstreams/{ws}/archive/": {"reason": "Finished", "version": 1},
     "/workstreams/{archived}/restore/": {"version": 1},
-    "/briefs/new/": {"title": "Pilot review", "kind": "customer_briefing", "starts_at": "2030-01-02T10:00", "duration_minutes": 60},
-    "/briefs/{e}/edit/": {"title": "Pilot review", "kind": "customer_briefing", "starts_at": "2030-01-02T10:00", "duration_minutes": 60, "version": 1},
+    "/briefs/new/": {
+        "title": "Pilot review",
+        "kind": "customer_briefing",
+        "starts_at": "2030-01-02T10:00",
+        "duration_minutes": 60,
+    },
+    "/briefs/{e}/edit/": {
+        "title": "Pilot review",
+        "kind": "customer_briefing",
+        "starts_at": "2030-01-02T10:00",
+        "duration_minutes": 60,
+        "version": 1,
+    },
     "/briefs/{e}/reschedule/": {"starts_at": "2030-01-03T10:00", "duration_minutes": 60, "version": 1},
     "/briefs/{e}/cancel/": {"reason": "They postponed", "version": 1},
     "/briefs/{e}/reinstate/": {"version": 1},

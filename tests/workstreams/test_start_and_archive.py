@@ -14,16 +14,27 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def org(chief_of_staff) -> dict[str, object]:
-    return {"gov": SurfaceFactory(key="gov", name="Government"), "wei": PersonFactory(key="wei", name="Wei Chen")}
+    return {
+        "gov": SurfaceFactory(key="gov", name="Government"),
+        "wei": PersonFactory(key="wei", name="Wei Chen"),
+    }
 
 
 def start(client, **extra: str):
-    data = {"name": "Agency onboarding", "surface": "gov", "owner": "wei", "state": "on_track", "tags": "fedramp, Pilot Program"}
+    data = {
+        "name": "Agency onboarding",
+        "surface": "gov",
+        "owner": "wei",
+        "state": "on_track",
+        "tags": "fedramp, Pilot Program",
+    }
     return client.post("/workstreams/new/", {**data, **extra})
 
 
 def test_a_new_workstream_appears_in_its_surface_group_on_the_map(cos_client, org) -> None:
-    response = start(cos_client, first_note="Kick-off held; scope agreed.", description="Onboard the first agency.")
+    response = start(
+        cos_client, first_note="Kick-off held; scope agreed.", description="Onboard the first agency."
+    )
     ws = Workstream.objects.get(name="Agency onboarding")
     assert response.status_code == 302 and response["Location"].endswith(f"#ws-{ws.key}")
     assert ws.owner.key == "wei" and ws.surface.key == "gov" and ws.created_on == days(0)
@@ -63,11 +74,25 @@ def test_edit_every_field_on_its_page_with_history(cos_client, org) -> None:
     other = SurfaceFactory(key="ent", name="Enterprise")
     response = cos_client.post(
         f"/workstreams/{ws.key}/edit/",
-        {"name": "New name", "surface": "ent", "owner": "", "description": "Now with a description", "tags": "evals", "state": "at_risk", "version": ws.version},
+        {
+            "name": "New name",
+            "surface": "ent",
+            "owner": "",
+            "description": "Now with a description",
+            "tags": "evals",
+            "state": "at_risk",
+            "version": ws.version,
+        },
     )
     assert response.status_code == 302
     ws.refresh_from_db()
-    assert (ws.name, ws.surface, ws.owner, ws.state, ws.version) == ("New name", other, None, State.AT_RISK, 2)
+    assert (ws.name, ws.surface, ws.owner, ws.state, ws.version) == (
+        "New name",
+        other,
+        None,
+        State.AT_RISK,
+        2,
+    )
     assert list(ws.tags.values_list("name", flat=True)) == ["evals"]
     page = cos_client.get(f"/workstreams/{ws.key}/").content.decode()
     assert "Old name" in page and "New name" in page  # in its history
@@ -75,7 +100,9 @@ def test_edit_every_field_on_its_page_with_history(cos_client, org) -> None:
 
 def test_an_edit_based_on_an_old_version_shows_both_versions_and_saves_nothing(cos_client, org) -> None:
     ws = WorkstreamFactory(name="Kept", version=3)
-    response = cos_client.post(f"/workstreams/{ws.key}/edit/", {"name": "Mine", "state": "on_track", "version": 2})
+    response = cos_client.post(
+        f"/workstreams/{ws.key}/edit/", {"name": "Mine", "state": "on_track", "version": 2}
+    )
     assert response.status_code == 200
     assert "conflict" in response.content.decode().lower()
     ws.refresh_from_db()
@@ -85,7 +112,9 @@ def test_an_edit_based_on_an_old_version_shows_both_versions_and_saves_nothing(c
 def test_archive_leaves_the_map_and_the_radar_and_restore_brings_it_back(cos_client, org) -> None:
     ws = WorkstreamFactory(name="Finished pilot", owner=None, created_on=days(-30))
     assert any(item.subject.key == ws.key for item in evaluate_org().radar)
-    response = cos_client.post(f"/workstreams/{ws.key}/archive/", {"reason": "Pilot finished", "version": ws.version})
+    response = cos_client.post(
+        f"/workstreams/{ws.key}/archive/", {"reason": "Pilot finished", "version": ws.version}
+    )
     assert response.status_code == 302
     ws.refresh_from_db()
     assert ws.archived_on == days(0) and ws.archive_reason == "Pilot finished"
@@ -105,9 +134,13 @@ def test_archive_leaves_the_map_and_the_radar_and_restore_brings_it_back(cos_cli
 def test_archiving_a_workstream_others_wait_on_names_them_and_writes_nothing(cos_client, org) -> None:
     ws = WorkstreamFactory(name="Boundary")
     ben = ExternalPersonFactory(name="Ben Whitaker")
-    promise = CommitmentFactory(workstream=ws, description="Send the boundary diagram", promised_to=ben, due_on=days(3))
+    promise = CommitmentFactory(
+        workstream=ws, description="Send the boundary diagram", promised_to=ben, due_on=days(3)
+    )
     CommitmentFactory(workstream=ws, description="Already sent", done_on=days(-1))
-    response = cos_client.post(f"/workstreams/{ws.key}/archive/", {"reason": "Abandoned", "version": ws.version})
+    response = cos_client.post(
+        f"/workstreams/{ws.key}/archive/", {"reason": "Abandoned", "version": ws.version}
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "Others still wait on 1 open commitment" in page
@@ -115,7 +148,9 @@ def test_archiving_a_workstream_others_wait_on_names_them_and_writes_nothing(cos
     ws.refresh_from_db()
     assert ws.archived_on is None and ws.version == 1
     # Knowingly, it can be archived anyway; the commitment stays open.
-    cos_client.post(f"/workstreams/{ws.key}/archive/", {"reason": "Abandoned", "version": ws.version, "confirm": "on"})
+    cos_client.post(
+        f"/workstreams/{ws.key}/archive/", {"reason": "Abandoned", "version": ws.version, "confirm": "on"}
+    )
     ws.refresh_from_db()
     promise.refresh_from_db()
     assert ws.archived_on is not None and promise.done_on is None
@@ -148,11 +183,21 @@ def test_add_someone_new_as_owner_without_javascript_keeps_the_form(cos_client, 
 def test_add_someone_new_as_owner_with_htmx_answers_the_picker_only(cos_client, org) -> None:
     response = cos_client.post(
         "/people/quick-add/",
-        {"picker_name": "owner", "picker_id": "id_owner", "picker_scope": "internal", "owner": "wei", "newperson-name": "Lena Park", "newperson-affiliation": "internal"},
+        {
+            "picker_name": "owner",
+            "picker_id": "id_owner",
+            "picker_scope": "internal",
+            "owner": "wei",
+            "newperson-name": "Lena Park",
+            "newperson-affiliation": "internal",
+        },
         HTTP_HX_REQUEST="true",
     )
     page = response.content.decode()
-    assert page.startswith('\n<div class="field person-picker" id="id_owner-picker">') or 'id="id_owner-picker"' in page[:200]
+    assert (
+        page.startswith('\n<div class="field person-picker" id="id_owner-picker">')
+        or 'id="id_owner-picker"' in page[:200]
+    )
     assert '<option value="lena-park" selected>Lena Park</option>' in page
     assert '<option value="wei">Wei Chen</option>' in page
     assert "<form" not in page
@@ -162,7 +207,13 @@ def test_the_quick_add_refuses_an_email_already_used_and_adds_nobody(cos_client,
     PersonFactory(name="Someone", email="lena@example.com")
     response = cos_client.post(
         "/people/quick-add/",
-        {"picker_name": "owner", "picker_id": "id_owner", "newperson-name": "Lena Park", "newperson-affiliation": "internal", "newperson-email": "LENA@example.com"},
+        {
+            "picker_name": "owner",
+            "picker_id": "id_owner",
+            "newperson-name": "Lena Park",
+            "newperson-affiliation": "internal",
+            "newperson-email": "LENA@example.com",
+        },
         HTTP_HX_REQUEST="true",
     )
     assert "Someone already uses lena@example.com" in response.content.decode().replace("LENA", "lena")
