@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from leadership_os.engine_adapter import evaluate_org
-from workstreams.models import State, StatusUpdate, Workstream
 from tests.factories import PersonFactory, SurfaceFactory
 from tests.workstreams.factories import CommitmentFactory, ExternalPersonFactory, WorkstreamFactory, days
+from workstreams.models import State, StatusUpdate, Workstream
 
 pytestmark = pytest.mark.django_db
 
