@@ -29,11 +29,15 @@ PREFIX = "newperson"
 class QuickPersonForm(StorableFormMixin, forms.Form):
     """The fields of someone added from a picker: enough to choose them now, the rest later."""
 
-    name = forms.CharField(max_length=120, error_messages={"required": "Give the new person's name."})
-    title = forms.CharField(max_length=120, required=False)
-    organization = forms.CharField(max_length=120, required=False)
-    affiliation = forms.ChoiceField(choices=Person.Affiliation.choices, initial=Person.Affiliation.INTERNAL)
-    email = forms.EmailField(required=False)
+    name = forms.CharField(
+        max_length=120, label="New person's name", error_messages={"required": "Give the new person's name."}
+    )
+    title = forms.CharField(max_length=120, required=False, label="Their title")
+    organization = forms.CharField(max_length=120, required=False, label="Their organization")
+    affiliation = forms.ChoiceField(
+        choices=Person.Affiliation.choices, initial=Person.Affiliation.INTERNAL, label="Inside or outside"
+    )
+    email = forms.EmailField(required=False, label="Their email")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # These fields sit inside another form: an empty name must not stop that form's submission.

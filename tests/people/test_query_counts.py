@@ -32,9 +32,13 @@ def grow(n: int, star) -> None:
         affiliation = "customer" if i % 3 == 0 else "internal"
         PersonFactory(user=user, surface=surfaces[i % 2], affiliation=affiliation, organization="Acme")
         TagFactory()
-        ws = WorkstreamFactory(owner=star, surface=surfaces[i % 2], archived_on=days(-1) if i % 5 == 0 else None)
+        ws = WorkstreamFactory(
+            owner=star, surface=surfaces[i % 2], archived_on=days(-1) if i % 5 == 0 else None
+        )
         ws.tags.set([TagFactory(name="shared")])
-        CommitmentFactory(owner=star, workstream=ws, due_on=days(i % 9 - 4), done_on=days(-1) if i % 2 else None)
+        CommitmentFactory(
+            owner=star, workstream=ws, due_on=days(i % 9 - 4), done_on=days(-1) if i % 2 else None
+        )
         DecisionFactory(driver=star)
         engagement = EngagementFactory(attendees=[star])
         PositionFactory(person=star, engagement=engagement)
