@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from briefs.models import Engagement, StakeholderPosition
 from decisions.models import Decision
 from leadership_os.models import Person, Surface
+from leadership_os.people_picker import offer_present_people
 from leadership_os.storable import StorableFormMixin
 
 # The brief's text sections, each edited on its own: field name -> (label, help, shown when empty).
@@ -70,6 +71,7 @@ class AttendeesForm(forms.Form):
         kwargs.setdefault("auto_id", "attendees-%s")
         super().__init__(*args, **kwargs)
         self.fields["attendees"].queryset = Person.objects.order_by("name")  # type: ignore[attr-defined]
+        offer_present_people(self)
 
 
 class PersonChoice(forms.ModelChoiceField):
@@ -127,6 +129,10 @@ class CommitmentRowForm(forms.Form):
         queryset=Person.objects.order_by("name"), label="Promised to", required=False, empty_label="—"
     )
     due_on = forms.DateField(label="Due", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offer_present_people(self)
 
 
 class DecisionRowForm(forms.Form):

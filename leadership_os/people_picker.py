@@ -165,3 +165,49 @@ def with_person_chosen(data: QueryDict, name: str, person: Person, *, multi: boo
     for key in [k for k in data if k.startswith(f"{PREFIX}-")]:
         del data[key]
     return data
+
+
+# Every other person field: people who left the org are no longer offered, but a value already
+# chosen stays (and stays valid: validation still reads the field's whole queryset).
+
+_PRESENT_CLASSES: dict[type, type] = {}
+
+
+def _present_class(widget_class: type) -> type:
+    if widget_class not in _PRESENT_CLASSES:
+
+        class PresentOnly(widget_class):  # type: ignore[valid-type, misc]
+            to_field = "pk"
+
+            def optgroups(self, name: str, value: Any, attrs: Any = None) -> Any:
+                groups = super().optgroups(name, value, attrs)
+                chosen = {str(v) for v in (value or []) if v not in (None, "")}
+                left = {
+                    str(v)
+                    for v in Person.objects.filter(left_on__isnull=False).values_list(
+                        self.to_field, flat=True
+                    )
+                }
+                if not left:
+                    return groups
+                return [
+                    (
+                        group,
+                        [o for o in options if str(o["value"]) not in left or str(o["value"]) in chosen],
+                        index,
+                    )
+                    for group, options, index in groups
+                ]
+
+        PresentOnly.__name__ = f"PresentOnly{widget_class.__name__}"
+        _PRESENT_CLASSES[widget_class] = PresentOnly
+    return _PRESENT_CLASSES[widget_class]
+
+
+def offer_present_people(form: forms.BaseForm) -> None:
+    """Make every person field of `form` leave out people who left the org (unless chosen)."""
+    for form_field in form.fields.values():
+        if isinstance(form_field, forms.ModelChoiceField) and form_field.queryset.model is Person:
+            widget = form_field.widget
+            widget.__class__ = _present_class(type(widget))
+            widget.to_field = form_field.to_field_name or "pk"  # type: ignore[attr-defined]

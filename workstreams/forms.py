@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from decisions.models import Decision
 from leadership_os.models import KeyedModel, Person, Surface
+from leadership_os.people_picker import offer_present_people
 from leadership_os.storable import StorableFormMixin
 from leadership_os.widgets import ListSelect
 from workstreams.models import Escalation, State
@@ -161,6 +162,10 @@ class OwnerForm(VersionForm):
         to_field_name="key",
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offer_present_people(self)
+
 
 class DecisionPointForm(VersionForm):
     next_decision_on = forms.DateField(
@@ -299,6 +304,10 @@ class CommitmentForm(FocusOnError):
         error_messages={"required": "Give the date it is due."},
     )
     decision = DecisionKeyField(label="Promised in decision", help_text="Optional: its key, e.g. D-12.")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offer_present_people(self)
 
 
 class RecommitForm(VersionForm):

@@ -191,3 +191,23 @@ def test_a_tag_cannot_be_renamed_to_one_that_exists(cos_client) -> None:
     response = cos_client.post("/tags/evaluation/", {"name": "Evals"})
     assert "There is already a tag “evals”" in response.content.decode()
     assert Tag.objects.filter(name="evaluation").exists()
+
+
+def test_every_person_picker_leaves_out_who_left_but_keeps_a_chosen_one(cos_client) -> None:
+    gone = PersonFactory(key="gone", name="Gone Person", left_on=days(-3))
+    PersonFactory(key="here", name="Here Person")
+    ws = WorkstreamFactory()
+    kept = WorkstreamFactory(owner=gone)
+    decision = DecisionFactory()
+    pages = [
+        f"/workstreams/{ws.key}/edit/owner/",  # the map's owner cell
+        f"/workstreams/{ws.key}/",  # the commitment form
+        f"/decisions/{decision.key}/edit/",
+        "/rhythms/new/",
+    ]
+    for url in pages:
+        page = cos_client.get(url, HTTP_HX_REQUEST="true" if "edit/owner" in url else None).content.decode()
+        assert "Here Person" in page, url
+        assert "Gone Person" not in page, url
+    page = cos_client.get(f"/workstreams/{kept.key}/edit/owner/", HTTP_HX_REQUEST="true").content.decode()
+    assert 'value="gone" selected' in page
