@@ -218,3 +218,10 @@ def test_the_quick_add_refuses_an_email_already_used_and_adds_nobody(cos_client,
     )
     assert "Someone already uses lena@example.com" in response.content.decode().replace("LENA", "lena")
     assert not PersonFactory._meta.model.objects.filter(name="Lena Park").exists()
+
+
+def test_an_archived_workstream_stays_searchable(cos_client, org) -> None:
+    ws = WorkstreamFactory(name="Quantum procurement pilot")
+    cos_client.post(f"/workstreams/{ws.key}/archive/", {"reason": "Abandoned", "version": ws.version})
+    page = cos_client.get("/search/?q=quantum procurement").content.decode()
+    assert f'href="/workstreams/{ws.key}/"' in page
