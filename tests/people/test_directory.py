@@ -108,8 +108,8 @@ def test_someone_who_left_is_kept_but_no_longer_offered_and_their_login_disabled
     edit = cos_client.get(f"/workstreams/{ws.key}/edit/").content.decode()
     assert f'<option value="{priya.key}" selected>' in edit
     assert "Left the org on" in cos_client.get(f"/people/{priya.key}/").content.decode()
-    assert priya.key not in cos_client.get("/people/").content.decode()
-    assert priya.key in cos_client.get("/people/?left=1").content.decode()
+    assert f'id="person-{priya.key}"' not in cos_client.get("/people/").content.decode()
+    assert f'id="person-{priya.key}"' in cos_client.get("/people/?left=1").content.decode()
     cos_client.post(f"/people/{priya.key}/back/", {"version": priya.version})
     priya.refresh_from_db()
     assert priya.left_on is None
