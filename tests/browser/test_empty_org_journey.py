@@ -169,6 +169,17 @@ def test_the_chief_of_staff_sets_up_an_empty_org_in_the_browser(
     assert "/accounts/set-password/" in link
     assert_accessible(page)
     screenshot(page, "setup-login")
+    page.goto(f"{url}/people/lena-park/")
+    expect(page.locator("main")).to_contain_text("Northbank pilot review")  # an engagement she attends
+    expect(page.locator("main")).to_contain_text("Needs the key-management answer first.")  # her position
+    assert_accessible(page)
+    screenshot(page, "setup-person")
+    # A surface still in use cannot be retired; the page says which workstreams to move.
+    page.goto(f"{url}/surfaces/government/")
+    page.get_by_role("button", name="Retire Government").click()
+    expect(page.get_by_role("alert")).to_contain_text("Move them to another surface first")
+    assert_accessible(page)
+    screenshot(page, "setup-surface-retire-refused")
 
     # The PM, in a browser of their own, sets a password through the link and signs in.
     pm = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
