@@ -195,7 +195,10 @@ def _tag_names(text: str) -> list[str]:
 
 class EngagementForm(StorableFormMixin, forms.Form):
     title = forms.CharField(max_length=200, error_messages={"required": "Give the engagement a title."})
-    kind = forms.ChoiceField(choices=[("", "Choose a kind"), *Engagement.Kind.choices])
+    kind = forms.ChoiceField(
+        choices=[("", "Choose a kind"), *Engagement.Kind.choices],
+        error_messages={"required": "Choose what kind of engagement it is."},
+    )
     starts_at = forms.DateTimeField(
         label="Starts",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
