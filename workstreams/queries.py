@@ -316,24 +316,21 @@ def map_summary(*, today: dt.date, limits: dict[str, int]) -> MapSummary:
     stale_cutoff = today - dt.timedelta(days=limits["STALE_DAYS"])
     horizon = today + dt.timedelta(days=limits["PREP_WINDOW_DAYS"])
     active = Q(state__in=ACTIVE_STATES)
-    counts = (
-        map_queryset()
-        .filter(archived_on__isnull=True)
-        .aggregate(
-            total=Count("pk"),
-            **{f"state_{state.value}": Count("pk", filter=Q(state=state)) for state in STATE_ORDER},
-            escalated=Count("pk", filter=Q(escalation=Escalation.ESCALATED)),
-            stale=Count("pk", filter=active & Q(last_update_on__lte=stale_cutoff)),
-            unowned=Count("pk", filter=active & Q(owner__isnull=True)),
-            decision_due=Count(
-                "pk",
-                filter=active
-                & Q(next_decision_on__lte=horizon)
-                & ~Q(next_decision_on__lt=today, next_decision__status=Decision.Status.DECIDED),
-            ),
-            waiting=Count("pk", filter=active & Q(blocked_by_decision__isnull=False)),
-            not_escalated=Count("pk", filter=_blocked_not_escalated(today, limits)),
-        )
+    live = map_queryset().filter(archived_on__isnull=True)
+    counts = live.aggregate(
+        total=Count("pk"),
+        **{f"state_{state.value}": Count("pk", filter=Q(state=state)) for state in STATE_ORDER},
+        escalated=Count("pk", filter=Q(escalation=Escalation.ESCALATED)),
+        stale=Count("pk", filter=active & Q(last_update_on__lte=stale_cutoff)),
+        unowned=Count("pk", filter=active & Q(owner__isnull=True)),
+        decision_due=Count(
+            "pk",
+            filter=active
+            & Q(next_decision_on__lte=horizon)
+            & ~Q(next_decision_on__lt=today, next_decision__status=Decision.Status.DECIDED),
+        ),
+        waiting=Count("pk", filter=active & Q(blocked_by_decision__isnull=False)),
+        not_escalated=Count("pk", filter=_blocked_not_escalated(today, limits)),
     )
     return MapSummary(
         total=counts["total"],
