@@ -495,6 +495,12 @@ def _detail_response(
     ws = _get_row(key, today=today, limits=limits)
     context = _detail_context(request, ws, today, limits)
     context.update({name: value for name, value in extra.items() if value is not None})
+    form = context.get("commitment_form")
+    if form is not None:
+        # "Promised to" may be someone new: a partner's contact met today.
+        context["promised_picker"] = picker_for(
+            form["promised_to"], scope="all", quick=extra.get("quick"), added=extra.get("added") or ""
+        )
     return _page(request, DETAIL, context, partial=partial)
 
 
@@ -518,6 +524,22 @@ def commitment_create(request: HttpRequest, key: str) -> HttpResponse:
     detail_url = reverse("workstreams:workstream_detail", args=[ws.key])
     if request.method == "GET":
         return HttpResponseRedirect(detail_url + "#commitments")
+    if request.POST.get("add_person") == "promised_to":
+        # Without JavaScript, "add someone new" submits the whole form: add them, show it again.
+        quick, person = quick_add(request, by=request.user, auto_id="commitment-promised_to-new-%s")
+        data = (
+            with_person_chosen(request.POST, "promised_to", person, multi=False) if person else request.POST
+        )
+        initial = {name: data.get(name, "") for name in CommitmentForm.base_fields}
+        return _detail_response(
+            request,
+            ws.key,
+            partial="ws-commitments",
+            commitment_form=CommitmentForm(initial=initial, auto_id="commitment-%s"),
+            commitment_open=True,
+            quick=quick,
+            added=person.name if person else "",
+        )
     form = CommitmentForm(request.POST, auto_id="commitment-%s")
     if form.is_valid():
         data = form.cleaned_data

@@ -225,3 +225,25 @@ def test_an_archived_workstream_stays_searchable(cos_client, org) -> None:
     cos_client.post(f"/workstreams/{ws.key}/archive/", {"reason": "Abandoned", "version": ws.version})
     page = cos_client.get("/search/?q=quantum procurement").content.decode()
     assert f'href="/workstreams/{ws.key}/"' in page
+
+
+def test_a_commitment_can_be_promised_to_someone_new_without_losing_the_form(cos_client, org) -> None:
+    ws = WorkstreamFactory(owner=org["wei"])
+    response = cos_client.post(
+        f"/workstreams/{ws.key}/commitments/",
+        {
+            "description": "Send the data-flow narrative",
+            "owner": "wei",
+            "due_on": days(5).isoformat(),
+            "add_person": "promised_to",
+            "newperson-name": "Dana Ilves",
+            "newperson-affiliation": "agency",
+            "newperson-organization": "FDSA",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="Send the data-flow narrative"' in page
+    assert '<option value="dana-ilves" selected>Dana Ilves (FDSA)</option>' in page
+    assert '<details class="add-commitment" open>' in page
+    assert not ws.commitments.exists()
