@@ -5,11 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.text import slugify
 
-from briefs.models import StakeholderPosition
-from leadership_os.models import Person
+from briefs.models import Engagement, StakeholderPosition
+from decisions.models import Decision
+from leadership_os.models import Person, Surface
+from leadership_os.people_picker import offer_present_people
+from leadership_os.storable import StorableFormMixin
 
 # The brief's text sections, each edited on its own: field name -> (label, help, shown when empty).
 BRIEF_SECTIONS: dict[str, tuple[str, str, str]] = {
@@ -67,6 +71,7 @@ class AttendeesForm(forms.Form):
         kwargs.setdefault("auto_id", "attendees-%s")
         super().__init__(*args, **kwargs)
         self.fields["attendees"].queryset = Person.objects.order_by("name")  # type: ignore[attr-defined]
+        offer_present_people(self)
 
 
 class PersonChoice(forms.ModelChoiceField):
@@ -125,6 +130,10 @@ class CommitmentRowForm(forms.Form):
     )
     due_on = forms.DateField(label="Due", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offer_present_people(self)
+
 
 class DecisionRowForm(forms.Form):
     title = forms.CharField(label="Decision to draft", max_length=200)
@@ -151,3 +160,99 @@ def rows_of(formset: forms.BaseFormSet) -> list[dict[str, Any]]:
         if any(v not in (None, "") for v in values.values()):
             rows.append(values)
     return rows
+
+
+# Creating and changing an engagement -----------------------------------------------------------
+
+
+class DecisionKeysField(forms.CharField):
+    """Decisions named by their keys, separated by commas (`D-12, D-40`)."""
+
+    def clean(self, value: Any) -> list[Decision]:  # type: ignore[override]
+        text = (super().clean(value) or "").strip()
+        keys = []
+        for raw in text.replace(";", ",").split(","):
+            key = raw.strip().split(" ")[0].upper() if raw.strip() else ""
+            if key.isdigit():
+                key = f"D-{key}"
+            if key and key not in keys:
+                keys.append(key)
+        found = {d.key: d for d in Decision.objects.filter(key__in=keys)}
+        missing = [k for k in keys if k not in found]
+        if missing:
+            raise forms.ValidationError(f"There is no decision {', '.join(missing)}. Write keys like D-12.")
+        return [found[k] for k in keys]
+
+
+def _tag_names(text: str) -> list[str]:
+    names = []
+    for raw in (text or "").split(","):
+        name = slugify(raw.strip())[:50]
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+class EngagementForm(StorableFormMixin, forms.Form):
+    title = forms.CharField(max_length=200, error_messages={"required": "Give the engagement a title."})
+    kind = forms.ChoiceField(
+        choices=[("", "Choose a kind"), *Engagement.Kind.choices],
+        error_messages={"required": "Choose what kind of engagement it is."},
+    )
+    starts_at = forms.DateTimeField(
+        label="Starts",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={"required": "Give the day and time it starts."},
+        help_text="In the org's time zone.",
+    )
+    duration_minutes = forms.IntegerField(label="Minutes", min_value=5, max_value=24 * 60, initial=60)
+    location = forms.CharField(max_length=200, required=False, label="Where")
+    counterpart = forms.CharField(
+        max_length=120, required=False, help_text="The organization on the other side of the table."
+    )
+    surface = forms.ModelChoiceField(
+        queryset=Surface.objects.none(), required=False, to_field_name="key", empty_label="No surface"
+    )
+    attendees = forms.ModelMultipleChoiceField(
+        queryset=Person.objects.all(), required=False, to_field_name="key", label="Attendees"
+    )
+    decisions = DecisionKeysField(
+        required=False, max_length=500, label="Linked decisions", help_text="Their keys, e.g. D-12, D-40."
+    )
+    tags = forms.CharField(
+        required=False,
+        max_length=500,
+        help_text="Themes, separated by commas; they bring related decisions to the brief.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+    def __init__(self, *args: Any, current_surface: Surface | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        live = Q(retired_on__isnull=True)
+        if current_surface is not None:
+            live |= Q(pk=current_surface.pk)
+        self.fields["surface"].queryset = Surface.objects.filter(live).order_by("name")  # type: ignore[attr-defined]
+
+    def clean_tags(self) -> list[str]:
+        return _tag_names(self.cleaned_data.get("tags", ""))
+
+
+class RescheduleForm(StorableFormMixin, forms.Form):
+    starts_at = forms.DateTimeField(
+        label="New start",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={"required": "Give the new day and time."},
+    )
+    duration_minutes = forms.IntegerField(label="Minutes", min_value=5, max_value=24 * 60)
+    reason = forms.CharField(max_length=60, required=False, label="Why it moved")
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class CancelForm(StorableFormMixin, forms.Form):
+    reason = forms.CharField(
+        max_length=500,
+        label="Why it is cancelled",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say why it is cancelled."},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -40,6 +40,9 @@ class Engagement(KeyedModel, VersionedModel):
         Tag, blank=True, related_name="engagements", help_text="Themes, to find related decisions."
     )
     location = models.CharField(max_length=200, blank=True)
+    # A cancelled engagement is kept, marked cancelled, out of readiness and the radar.
+    cancelled_on = models.DateField(null=True, blank=True)
+    cancel_reason = models.TextField(blank=True)
     outcome = models.TextField(blank=True, help_text="What happened in the room.")
     outcome_recorded_on = models.DateField(null=True, blank=True)
     # Decisions belong to the decision log; the link back to where they were raised lives here.

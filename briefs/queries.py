@@ -98,6 +98,9 @@ def readiness_of(*, brief: Brief | None, unknown_stance: Sequence[str], has_hist
     return Readiness(ready=not missing, missing=missing)
 
 
+CANCELLED = Readiness(ready=True, missing=[])
+
+
 def brief_of(engagement: Engagement) -> Brief | None:
     try:
         return engagement.brief
@@ -123,8 +126,11 @@ def readiness_for(engagements: Sequence[Engagement]) -> dict[int, Readiness]:
         return {}
     unknown = _unknown_stances(engagements)
     history = _history_presence(engagements)
+    # A cancelled engagement needs no brief: it is out of the readiness counts.
     return {
-        e.pk: readiness_of(brief=brief_of(e), unknown_stance=unknown.get(e.pk, []), has_history=history[e.pk])
+        e.pk: CANCELLED
+        if e.cancelled_on
+        else readiness_of(brief=brief_of(e), unknown_stance=unknown.get(e.pk, []), has_history=history[e.pk])
         for e in engagements
     }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -172,3 +173,139 @@ def engagement_record_outcome(
         if created_decisions:
             engagement.decisions.add(*created_decisions)
     return OutcomeResult(engagement=engagement, commitments=created_commitments, decisions=created_decisions)
+
+
+# Creating and changing an engagement --------------------------------------------------------------
+
+ENGAGEMENT_FIELDS = ("title", "kind", "starts_at", "duration_minutes", "location", "counterpart", "surface")
+
+
+def _check_engagement(values: dict[str, Any], *, engagement: Engagement | None) -> None:
+    problems: dict[str, str] = {}
+    title = (values.get("title") or "").strip()
+    if not title:
+        problems["title"] = "Give the engagement a title."
+    if values.get("kind") not in Engagement.Kind.values:
+        problems["kind"] = "Choose what kind of engagement it is."
+    if values.get("starts_at") is None:
+        problems["starts_at"] = "Give the day and time it starts."
+    elif title:
+        others = Engagement.objects.exclude(pk=engagement.pk) if engagement else Engagement.objects.all()
+        twin = others.filter(title__iexact=title, starts_at=values["starts_at"]).first()
+        if twin is not None:
+            problems["title"] = f"{twin.key} “{twin.title}” is already on the calendar at that time."
+    if problems:
+        raise ValidationError(problems)
+
+
+def engagement_create(
+    *,
+    by: Any,
+    attendees: Iterable[Person] = (),
+    decisions: Iterable[Decision] = (),
+    tags: Iterable[Any] = (),
+    **values: Any,
+) -> Engagement:
+    """Put an engagement on the calendar (the fields of ENGAGEMENT_FIELDS, its attendees, the
+    decisions it concerns and its tags) with its brief, empty, so that the brief page shows at once
+    what is missing. A start in the past is allowed (a meeting recorded after the fact). Refused by
+    field for a missing title, kind or start, or the same title at the same time."""
+    unknown = set(values) - set(ENGAGEMENT_FIELDS)
+    if unknown:
+        raise TypeError(f"engagement_create() does not take {', '.join(sorted(unknown))}")
+    values["title"] = (values.get("title") or "").strip()
+    _check_engagement(values, engagement=None)
+    with transaction.atomic():
+        engagement = Engagement(**values)
+        engagement._history_user = by  # type: ignore[attr-defined]
+        engagement._change_reason = "Put on the calendar"  # type: ignore[attr-defined]
+        engagement.save()
+        engagement.attendees.set(list(attendees))
+        engagement.decisions.set(list(decisions))
+        engagement.tags.set(list(tags))
+        brief = Brief(engagement=engagement)
+        brief._history_user = by  # type: ignore[attr-defined]
+        brief.save()
+    return engagement
+
+
+def engagement_update(
+    *,
+    engagement: Engagement,
+    by: Any,
+    expected_version: int,
+    attendees: Iterable[Person],
+    decisions: Iterable[Decision],
+    tags: Iterable[Any],
+    **values: Any,
+) -> Engagement:
+    """Change every field of an engagement at once under optimistic locking (StaleEdit) and the
+    checks of engagement_create (ValidationError); nothing is written when refused."""
+    unknown = set(values) - set(ENGAGEMENT_FIELDS)
+    if unknown:
+        raise TypeError(f"engagement_update() does not take {', '.join(sorted(unknown))}")
+    values["title"] = (values.get("title") or "").strip()
+    _check_engagement(values, engagement=engagement)
+    with transaction.atomic():
+        for name, value in values.items():
+            setattr(engagement, name, value)
+        engagement._history_user = by  # type: ignore[attr-defined]
+        save_versioned(engagement, expected_version=expected_version)
+        engagement.attendees.set(list(attendees))
+        engagement.decisions.set(list(decisions))
+        engagement.tags.set(list(tags))
+    return engagement
+
+
+def engagement_reschedule(
+    *,
+    engagement: Engagement,
+    by: Any,
+    expected_version: int,
+    starts_at: dt.datetime,
+    duration_minutes: int,
+    reason: str = "",
+) -> Engagement:
+    """Move an engagement to another time; its history keeps when it was and why it moved."""
+    if starts_at is None:
+        raise ValidationError({"starts_at": "Give the new day and time."})
+    if engagement.cancelled_on is not None:
+        raise ValidationError({"starts_at": "This engagement is cancelled; reinstate it before moving it."})
+    was = timezone.localtime(engagement.starts_at)
+    with transaction.atomic():
+        engagement.starts_at = starts_at
+        engagement.duration_minutes = duration_minutes
+        engagement._history_user = by  # type: ignore[attr-defined]
+        text = (reason or "").strip()
+        engagement._change_reason = f"Rescheduled from {was:%-d %b %H:%M}" + (f": {text}" if text else "")  # type: ignore[attr-defined]
+        save_versioned(engagement, expected_version=expected_version)
+    return engagement
+
+
+def engagement_cancel(
+    *, engagement: Engagement, by: Any, expected_version: int, reason: str, today: dt.date | None = None
+) -> Engagement:
+    """Cancel an engagement: it is kept and marked cancelled, out of readiness and the radar."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why it is cancelled."})
+    with transaction.atomic():
+        if engagement.cancelled_on is None:
+            engagement.cancelled_on = today or timezone.localdate()
+            engagement.cancel_reason = reason
+            engagement._history_user = by  # type: ignore[attr-defined]
+            engagement._change_reason = f"Cancelled: {reason}"  # type: ignore[attr-defined]
+            save_versioned(engagement, expected_version=expected_version)
+    return engagement
+
+
+def engagement_reinstate(*, engagement: Engagement, by: Any, expected_version: int) -> Engagement:
+    """Undo a cancellation: the engagement is back in readiness and on the radar."""
+    with transaction.atomic():
+        if engagement.cancelled_on is not None:
+            engagement.cancelled_on = None
+            engagement.cancel_reason = ""
+            engagement._history_user = by  # type: ignore[attr-defined]
+            engagement._change_reason = "Reinstated"  # type: ignore[attr-defined]
+            save_versioned(engagement, expected_version=expected_version)
+    return engagement

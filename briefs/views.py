@@ -17,17 +17,20 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from briefs.forms import (
     BRIEF_SECTIONS,
     AttendeesForm,
     BriefSectionForm,
+    CancelForm,
     CommitmentFormSet,
     DecisionFormSet,
+    EngagementForm,
     OutcomeForm,
     PositionForm,
+    RescheduleForm,
     rows_of,
 )
 from briefs.models import Brief, Engagement, StakeholderPosition
@@ -48,15 +51,21 @@ from briefs.services import (
     CommitmentDraft,
     DecisionDraft,
     brief_update,
+    engagement_create,
     engagement_record_outcome,
     engagement_set_attendees,
+    engagement_update,
     position_save,
 )
+from briefs.services import engagement_cancel as cancel
+from briefs.services import engagement_reinstate as reinstate
+from briefs.services import engagement_reschedule as reschedule
 from decisions.models import Stance
-from leadership_os.access import Perm, require
+from leadership_os.access import Perm, forbidden, require
 from leadership_os.htmx import is_fragment_request, render_page
 from leadership_os.locking import StaleEdit, conflict_rows
-from leadership_os.models import Person
+from leadership_os.models import Person, Tag
+from leadership_os.people_picker import picker_for, quick_add, with_person_chosen
 from workstreams.models import Commitment
 
 DETAIL = "briefs/brief_detail.html"
@@ -125,7 +134,13 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
         PAST_PER_PAGE,
     ).get_page(request.GET.get("page"))
     not_ready = sum(1 for b in buckets[:3] for e in b.engagements if not e.readiness.ready)  # type: ignore[attr-defined]
-    context = {"buckets": buckets, "past": past, "not_ready": not_ready, "today": today}
+    context = {
+        "buckets": buckets,
+        "past": past,
+        "not_ready": not_ready,
+        "today": today,
+        "can_edit": request.user.has_perm(Perm.EDIT_ALL),
+    }
     return render_page(request, "briefs/engagement_list.html", context, partial="engagement-past")
 
 
@@ -559,3 +574,298 @@ def engagement_outcome(request: HttpRequest, pk: int) -> HttpResponse:
         **extra,
     }
     return render_page(request, "briefs/engagement_outcome.html", context, partial="outcome-form")
+
+
+# Putting an engagement on the calendar, changing, moving and cancelling it ------------------------
+
+FORM = "briefs/engagement_form.html"
+FORM_FIELDS = ("title", "kind", "starts_at", "duration_minutes", "location", "counterpart", "surface")
+
+
+def _tags(names: list[str]) -> list[Tag]:
+    existing = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
+    return [existing.get(name) or Tag.objects.create(name=name) for name in names]
+
+
+def _to(request: HttpRequest, url: str) -> HttpResponse:
+    if is_fragment_request(request):
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
+
+
+def _engagement_form_page(
+    request: HttpRequest,
+    form: EngagementForm,
+    *,
+    engagement: Engagement | None = None,
+    quick: Any = None,
+    added: str = "",
+    conflict: Any = None,
+    occurrence: Any = None,
+) -> HttpResponse:
+    context = {
+        "form": form,
+        "engagement": engagement,
+        "creating": engagement is None,
+        "attendee_picker": picker_for(form["attendees"], scope="all", quick=quick, added=added),
+        "conflict": conflict,
+        "occurrence": occurrence,
+    }
+    return render_page(request, FORM, context)
+
+
+def _unbound(data: Any, *, engagement: Engagement | None) -> EngagementForm:
+    initial = {name: data.get(name, "") for name in EngagementForm.base_fields}
+    initial["attendees"] = data.getlist("attendees")
+    return EngagementForm(initial=initial, current_surface=engagement.surface if engagement else None)
+
+
+def _add_attendee_first(request: HttpRequest, *, engagement: Engagement | None) -> HttpResponse | None:
+    """Without JavaScript, "add someone new" submits the whole form: add them, show it again."""
+    if request.POST.get("add_person") != "attendees":
+        return None
+    quick, person = quick_add(request, by=request.user, auto_id="id_attendees-new-%s")
+    data = with_person_chosen(request.POST, "attendees", person, multi=True) if person else request.POST
+    return _engagement_form_page(
+        request,
+        _unbound(data, engagement=engagement),
+        engagement=engagement,
+        quick=quick,
+        added=person.name if person else "",
+    )
+
+
+def _from_occurrence(request: HttpRequest) -> tuple[dict[str, Any], Any]:
+    """A new engagement's starting values taken from a ritual's occurrence (a recurring external
+    meeting): its name, time, length, surface and attendees."""
+    from rhythms.models import Occurrence
+
+    pk = request.GET.get("occurrence", "")
+    occurrence = (
+        Occurrence.objects.select_related("ritual__surface").filter(pk=int(pk)).first()
+        if pk.isdigit()
+        else None
+    )
+    if occurrence is None:
+        return {}, None
+    ritual = occurrence.ritual
+    return {
+        "title": ritual.name,
+        "starts_at": timezone.localtime(occurrence.starts_at).strftime("%Y-%m-%dT%H:%M"),
+        "duration_minutes": ritual.duration_minutes,
+        "surface": ritual.surface.key if ritual.surface else "",
+        "attendees": list(ritual.attendees.values_list("key", flat=True)),
+        "location": "",
+    }, occurrence
+
+
+def _past_warning(request: HttpRequest, engagement: Engagement) -> None:
+    if engagement.starts_at < timezone.now():
+        messages.warning(
+            request,
+            f"{engagement.key} starts in the past ({timezone.localtime(engagement.starts_at):%-d %B %H:%M}): "
+            "it is kept as a meeting that already happened. Record its outcome when you have it.",
+        )
+
+
+@require_http_methods(["GET", "POST"])
+@require(Perm.EDIT_ALL, EDIT_DENIED)
+def engagement_new(request: HttpRequest) -> HttpResponse:
+    """Put an engagement on the calendar: its brief exists at once and shows what is missing."""
+    if request.method == "GET":
+        initial, occurrence = _from_occurrence(request)
+        initial.setdefault("duration_minutes", 60)
+        return _engagement_form_page(request, EngagementForm(initial=initial), occurrence=occurrence)
+    early = _add_attendee_first(request, engagement=None)
+    if early is not None:
+        return early
+    form = EngagementForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            engagement = engagement_create(
+                by=request.user,
+                attendees=data["attendees"],
+                decisions=data["decisions"],
+                tags=_tags(data["tags"]),
+                **{name: data[name] for name in FORM_FIELDS},
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request, f"{engagement.key} “{engagement.title}” is on the calendar; its brief is below."
+            )
+            _past_warning(request, engagement)
+            return _to(request, reverse("briefs:brief_detail", args=[engagement.pk]))
+    return _engagement_form_page(request, form)
+
+
+def _apply_errors(form: Any, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            form.add_error(None, message)
+        return
+    for name, texts in error.message_dict.items():
+        for message in texts:
+            form.add_error(name if name in form.fields else None, message)
+
+
+ENGAGEMENT_CONFLICT = [
+    ("title", "Title"),
+    ("kind", "Kind"),
+    ("starts_at", "Starts"),
+    ("duration_minutes", "Minutes"),
+    ("location", "Where"),
+    ("counterpart", "Counterpart"),
+    ("surface", "Surface"),
+]
+
+
+@require_http_methods(["GET", "POST"])
+@require(Perm.EDIT_ALL, EDIT_DENIED)
+def engagement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every field of an engagement at once; a conflicting save shows both versions."""
+    engagement = get_object_or_404(Engagement.objects.select_related("surface"), pk=pk)
+    if request.method == "GET":
+        initial = {name: getattr(engagement, name) for name in FORM_FIELDS}
+        initial["starts_at"] = timezone.localtime(engagement.starts_at).strftime("%Y-%m-%dT%H:%M")
+        initial["surface"] = engagement.surface.key if engagement.surface else ""
+        initial["attendees"] = list(engagement.attendees.values_list("key", flat=True))
+        initial["decisions"] = ", ".join(
+            engagement.decisions.order_by("number").values_list("key", flat=True)
+        )
+        initial["tags"] = ", ".join(engagement.tags.values_list("name", flat=True))
+        initial["version"] = engagement.version
+        form = EngagementForm(initial=initial, current_surface=engagement.surface)
+        return _engagement_form_page(request, form, engagement=engagement)
+    early = _add_attendee_first(request, engagement=engagement)
+    if early is not None:
+        return early
+    form = EngagementForm(request.POST, current_surface=engagement.surface)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            engagement_update(
+                engagement=engagement,
+                by=request.user,
+                expected_version=data["version"] or 0,
+                attendees=data["attendees"],
+                decisions=data["decisions"],
+                tags=_tags(data["tags"]),
+                **{name: data[name] for name in FORM_FIELDS},
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        except StaleEdit as stale:
+            fresh = request.POST.copy()
+            fresh["version"] = str(stale.current.version)
+            mine = {name: data[name] for name in FORM_FIELDS}
+            mine["kind"] = Engagement.Kind(mine["kind"]).label
+            rows = conflict_rows(ENGAGEMENT_CONFLICT, stale.current, mine)
+            form = EngagementForm(fresh, current_surface=engagement.surface)
+            form.is_valid()
+            return _engagement_form_page(request, form, engagement=engagement, conflict=rows)
+        else:
+            messages.success(request, f"{engagement.key} saved.")
+            return _to(request, reverse("briefs:brief_detail", args=[engagement.pk]))
+    return _engagement_form_page(request, form, engagement=engagement)
+
+
+@require_http_methods(["GET", "POST"])
+@require(Perm.EDIT_ALL, EDIT_DENIED)
+def engagement_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move an engagement to another day or time; its history keeps when it was and why."""
+    engagement = get_object_or_404(Engagement, pk=pk)
+    if request.method == "GET":
+        form = RescheduleForm(
+            initial={
+                "starts_at": timezone.localtime(engagement.starts_at).strftime("%Y-%m-%dT%H:%M"),
+                "duration_minutes": engagement.duration_minutes,
+                "version": engagement.version,
+            }
+        )
+    else:
+        form = RescheduleForm(request.POST)
+        if form.is_valid():
+            try:
+                reschedule(
+                    engagement=engagement,
+                    by=request.user,
+                    expected_version=form.cleaned_data["version"],
+                    starts_at=form.cleaned_data["starts_at"],
+                    duration_minutes=form.cleaned_data["duration_minutes"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            except StaleEdit:
+                form.add_error(
+                    None, f"{engagement.key} was changed by someone else meanwhile; look at it again first."
+                )
+            else:
+                messages.success(
+                    request,
+                    f"{engagement.key} moved to {timezone.localtime(engagement.starts_at):%A %-d %B, %H:%M}.",
+                )
+                _past_warning(request, engagement)
+                return _to(request, reverse("briefs:brief_detail", args=[engagement.pk]))
+    return render_page(
+        request,
+        "briefs/engagement_change.html",
+        {"engagement": engagement, "form": form, "action": "reschedule"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require(Perm.EDIT_ALL, EDIT_DENIED)
+def engagement_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cancel an engagement: it is kept, marked cancelled, out of readiness and the radar."""
+    engagement = get_object_or_404(Engagement, pk=pk)
+    if request.method == "GET":
+        form = CancelForm(initial={"version": engagement.version})
+    else:
+        form = CancelForm(request.POST)
+        if form.is_valid():
+            try:
+                cancel(
+                    engagement=engagement,
+                    by=request.user,
+                    expected_version=form.cleaned_data["version"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            except StaleEdit:
+                form.add_error(
+                    None, f"{engagement.key} was changed by someone else meanwhile; look at it again first."
+                )
+            else:
+                messages.success(
+                    request,
+                    f"{engagement.key} is cancelled. It stays in the list, marked cancelled, and is off the radar.",
+                )
+                return _to(request, reverse("briefs:brief_detail", args=[engagement.pk]))
+    return render_page(
+        request, "briefs/engagement_change.html", {"engagement": engagement, "form": form, "action": "cancel"}
+    )
+
+
+@require_POST
+@require(Perm.EDIT_ALL, EDIT_DENIED)
+def engagement_reinstate(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = get_object_or_404(Engagement, pk=pk)
+    version = request.POST.get("version", "")
+    if not version.isdigit():
+        return forbidden(
+            request, "This form is missing its version; reload the page and try again.", status=400
+        )
+    try:
+        reinstate(engagement=engagement, by=request.user, expected_version=int(version))
+    except StaleEdit:
+        messages.error(
+            request, f"{engagement.key} was changed by someone else meanwhile; look at it again first."
+        )
+    else:
+        messages.success(request, f"{engagement.key} is back on the calendar.")
+    return _to(request, reverse("briefs:brief_detail", args=[engagement.pk]))

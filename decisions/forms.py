@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from decisions.models import Decision, DecisionStakeholder, Option, ReopenCondition
 from leadership_os.models import Person, Surface, Tag
+from leadership_os.people_picker import offer_present_people
 from leadership_os.widgets import ListSelect
 
 
@@ -178,6 +179,7 @@ class DecisionForm(forms.ModelForm):
         people = Person.objects.order_by("name")
         self.fields["driver"].queryset = people  # type: ignore[attr-defined]
         self.fields["decider"].queryset = people  # type: ignore[attr-defined]
+        offer_present_people(self)
         if self.instance.pk and not self.is_bound:
             self.initial["tags"] = ", ".join(tag.name for tag in self.instance.tags.all())
             self.initial["version"] = self.instance.version
@@ -226,6 +228,7 @@ class StakeholderForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = Person.objects.order_by("name")  # type: ignore[attr-defined]
+        offer_present_people(self)
 
 
 class ConditionForm(forms.ModelForm):

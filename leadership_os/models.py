@@ -78,6 +78,8 @@ class Surface(models.Model):
     key = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=80)
     description = models.TextField(blank=True)
+    # A retired surface stays on the records that name it; it is no longer offered for new ones.
+    retired_on = models.DateField(null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -91,6 +93,7 @@ class Tag(models.Model):
     """A theme shared across artifacts (a customer signal cluster is a tag)."""
 
     name = models.SlugField(max_length=50, unique=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -99,7 +102,7 @@ class Tag(models.Model):
         return self.name
 
 
-class Person(models.Model):
+class Person(VersionedModel):
     """A stakeholder, inside the company or outside it; a person may have a login."""
 
     class Affiliation(models.TextChoices):
@@ -114,6 +117,11 @@ class Person(models.Model):
     organization = models.CharField(max_length=120, blank=True)
     affiliation = models.CharField(max_length=20, choices=Affiliation.choices, default=Affiliation.INTERNAL)
     email = models.EmailField(blank=True)
+    surface = models.ForeignKey(
+        Surface, null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
+    )
+    # Someone who left the org stays on every record they touched; pickers no longer offer them.
+    left_on = models.DateField(null=True, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
     )
@@ -129,6 +137,53 @@ class Person(models.Model):
     @property
     def is_external(self) -> bool:
         return self.affiliation != self.Affiliation.INTERNAL
+
+
+class LoginChange(models.Model):
+    """One change to a login, as the audit trail of who gave whom which access: a login given, a
+    role changed, a login disabled or enabled, a set-password link issued or used."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Login given"
+        ROLE = "role", "Role changed"
+        DISABLED = "disabled", "Login disabled"
+        ENABLED = "enabled", "Login enabled"
+        LINK = "link", "Set-password link issued"
+        PASSWORD = "password", "Password set"
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="login_changes")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    detail = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} ({self.user})"
+
+
+class PasswordLink(models.Model):
+    """A one-time link to set a password: only the digest of its secret is kept; it works once,
+    until `expires_at`."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_links"
+    )
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Password link for {self.user}"
 
 
 class RoleGrant(models.Model):

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "radar",
     "orgfiles",
     "outbound",
+    "people",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ urlpatterns = [
     path("context/", include("context_repo.urls")),
     path("search/", include("context_repo.search_urls")),
     path("outbound/", include("outbound.urls")),
+    path("", include("people.urls")),
 ]
 
 handler403 = "leadership_os.views.permission_denied"

@@ -28,7 +28,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Annotated, Any, Literal
 
 from django.contrib.auth import get_user_model
@@ -120,6 +120,13 @@ class Column:
     max_length: int | None = None
     maximum: int = 0
     null: bool = False
+    # A field added to the model after files were written: a first entry may leave it out, and it
+    # reads as empty then (None, or "" for text), so older files stay readable as they are.
+    optional: bool = False
+
+    @property
+    def empty(self) -> Any:
+        return None if self.null or self.kind != "text" else ""
 
     def dump(self, raw: Any, refs: Refs) -> Any:
         """The value as an export writes it, from the historical row's raw column value."""
@@ -220,7 +227,12 @@ class Spec:
 
     @classmethod
     def of(
-        cls, model: type[models.Model], *, implied: Iterable[str] = (), authors: Iterable[str] = ()
+        cls,
+        model: type[models.Model],
+        *,
+        implied: Iterable[str] = (),
+        authors: Iterable[str] = (),
+        optional: Iterable[str] = (),
     ) -> Spec:
         """The spec of a model kept with django-simple-history. `implied` names fields left out of
         `values`; `authors` names foreign keys to a login that the snapshot writes as the key of
@@ -233,6 +245,8 @@ class Spec:
             if f.name not in ("id", *implied)
         ]
         columns += [_column(f, authors) for f in historical._history_m2m_fields if f.name not in implied]
+        optional = set(optional)
+        columns = [replace(c, optional=True) if c.name in optional else c for c in columns]
         return cls(model=model, columns=tuple(columns), implied=implied)
 
 
@@ -323,7 +337,7 @@ def check(
         groups[name].append((n, entry, part))
     for group in groups.values():
         first, entry, part = group[0]
-        missing = [c.name for c in part.spec.columns if c.name not in entry.values]
+        missing = [c.name for c in part.spec.columns if c.name not in entry.values and not c.optional]
         if missing:
             whose = f" of {part.name}" if part.name else ""
             problems.add(
@@ -480,7 +494,7 @@ def _write(spec: Spec, items: list[Pending], resolve: Resolver) -> int:
         if record is None:
             stand_in -= 1
             record = stand_in
-        state: dict[str, Any] = {}
+        state: dict[str, Any] = {c.name: c.empty for c in spec.columns if c.optional}
         for entry in item.entries:
             state.update(entry.values)
             rows.append(

@@ -66,7 +66,8 @@ def _local_date(moment: dt.datetime) -> dt.date:
 
 
 def _workstreams() -> tuple[WorkstreamFact, ...]:
-    rows = Workstream.objects.annotate(last_update_on=Max("updates__posted_on")).values(
+    live = Workstream.objects.filter(archived_on__isnull=True)  # an archived workstream left the radar
+    rows = live.annotate(last_update_on=Max("updates__posted_on")).values(
         "key",
         "name",
         "surface__key",
@@ -239,7 +240,8 @@ def _engagements() -> tuple[EngagementFact, ...]:
     for (engagement_id, _), (name, stance) in latest.items():
         if stance == Stance.UNKNOWN:
             unknown[engagement_id].append(name)
-    rows = Engagement.objects.values(
+    # A cancelled engagement is kept, but it is off the radar.
+    rows = Engagement.objects.filter(cancelled_on__isnull=True).values(
         "id", "key", "title", "starts_at", "surface__key", "brief__id", "brief__objective", "brief__one_thing"
     )
     return tuple(

@@ -54,7 +54,9 @@ def _read_engagements_soon(today: dt.date) -> tuple[list[dict[str, Any]], int]:
 
     zone = timezone.get_current_timezone()
     start = dt.datetime.combine(today, dt.time.min, tzinfo=zone)
-    window = Engagement.objects.filter(starts_at__gte=start, starts_at__lt=start + dt.timedelta(days=2))
+    window = Engagement.objects.filter(
+        starts_at__gte=start, starts_at__lt=start + dt.timedelta(days=2), cancelled_on__isnull=True
+    )
     shown = for_readiness(window.select_related("surface").order_by("starts_at", "number"))[
         :ENGAGEMENTS_SHOWN
     ]

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from decisions.models import Decision
 from leadership_os.models import Person
+from leadership_os.people_picker import offer_present_people
 from rhythms import recurrence
 from rhythms.models import Occurrence, Ritual
 from rhythms.services import CommitmentMade, local_zone
@@ -72,6 +73,7 @@ class RitualForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["attendees"].queryset = Person.objects.filter(affiliation=Person.Affiliation.INTERNAL)
+        offer_present_people(self)
         self.fields["duration_minutes"].widget.attrs.update({"min": 5, "max": 600})
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
@@ -118,6 +120,10 @@ class CommitmentRowForm(forms.Form):
     owner = PersonChoice(label="Who", queryset=Person.objects.all(), required=False)
     due_on = forms.DateField(label="Due", required=False, widget=DateInput())
     promised_to = PersonChoice(label="Promised to", queryset=Person.objects.all(), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offer_present_people(self)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -18,7 +18,7 @@ from django.db.migrations.executor import MigrationExecutor
 ROOT = Path(settings.BASE_DIR)
 KERNEL = "leadership_os"
 ARTIFACTS = ("decisions", "workstreams", "briefs", "rhythms", "context_repo")
-FEATURES = ("radar", "orgfiles", "outbound")
+FEATURES = ("radar", "orgfiles", "outbound", "people")
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 
@@ -62,7 +62,12 @@ def test_the_layers_contract_breaks_when_an_import_points_up(
 def test_every_app_says_in_one_sentence_what_it_is() -> None:
     for label in (KERNEL, *ARTIFACTS, *FEATURES):
         config = apps.get_app_config(label)
-        said = (type(config).__doc__ or sys.modules[config.name].__doc__ or "").strip()
+        said = (
+            type(config).__doc__
+            or sys.modules[type(config).__module__].__doc__
+            or sys.modules[config.name].__doc__
+            or ""
+        ).strip()
         assert said, f"{label}: its apps.py or __init__.py says nothing about what it is"
 
 

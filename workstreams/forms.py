@@ -7,9 +7,12 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
 from decisions.models import Decision
-from leadership_os.models import KeyedModel, Person
+from leadership_os.models import KeyedModel, Person, Surface
+from leadership_os.people_picker import offer_present_people
+from leadership_os.storable import StorableFormMixin
 from leadership_os.widgets import ListSelect
 from workstreams.models import Escalation, State
 from workstreams.queries import (
@@ -91,7 +94,7 @@ class MapFilterForm(forms.Form):
         )
         self.fields["owner"].choices = _blank("Anyone", [*choices["owners"], ("none", "No owner")])
         self.fields["state"].choices = _blank(
-            "Any state", [("active", "Active (not done or paused)"), *State.choices]
+            "Any state", [("active", "Active (not done or paused)"), *State.choices, ("archived", "Archived")]
         )
 
     def filters(self) -> MapFilters:
@@ -158,6 +161,10 @@ class OwnerForm(VersionForm):
         empty_label="No owner",
         to_field_name="key",
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offer_present_people(self)
 
 
 class DecisionPointForm(VersionForm):
@@ -298,6 +305,10 @@ class CommitmentForm(FocusOnError):
     )
     decision = DecisionKeyField(label="Promised in decision", help_text="Optional: its key, e.g. D-12.")
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offer_present_people(self)
+
 
 class RecommitForm(VersionForm):
     due_on = forms.DateField(
@@ -306,3 +317,102 @@ class RecommitForm(VersionForm):
         error_messages={"required": "Give the new date it is due."},
     )
     reason = forms.CharField(required=False, max_length=80, label="Why it moved")
+
+
+# Creating and editing a workstream as a whole, archiving and restoring it.
+
+
+def _tag_names(text: str) -> list[str]:
+    from django.utils.text import slugify
+
+    names = []
+    for raw in (text or "").split(","):
+        name = slugify(raw.strip())[:50]
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+class WorkstreamForm(StorableFormMixin, FocusOnError):
+    """Every field of a workstream. A new one may carry its first status note; an edit carries the
+    version it was loaded at."""
+
+    name = forms.CharField(max_length=200, error_messages={"required": "Give the workstream a name."})
+    surface = forms.ModelChoiceField(
+        queryset=Surface.objects.none(), required=False, to_field_name="key", empty_label="No surface"
+    )
+    owner = forms.ModelChoiceField(
+        queryset=Person.objects.all(),
+        required=False,
+        to_field_name="key",
+        empty_label="No owner yet",
+        help_text="Someone inside the company; the radar flags an active workstream without one.",
+    )
+    description = forms.CharField(required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    tags = forms.CharField(
+        required=False, max_length=500, help_text="Themes, separated by commas, e.g. fedramp, data-residency."
+    )
+    state = forms.ChoiceField(choices=State.choices, initial=State.ON_TRACK)
+    blocker = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed when blocked: what it is waiting on.",
+    )
+    next_decision_on = forms.DateField(
+        required=False, label="Next decision point on", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    next_decision = DecisionKeyField(
+        label="Decision at that point", help_text="Optional: its key, e.g. D-12."
+    )
+    first_note = forms.CharField(
+        required=False,
+        max_length=5000,
+        label="First status note",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Optional: where it stands today. It becomes the workstream's first status update.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+    def __init__(
+        self, *args: Any, creating: bool, current_surface: Surface | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        live = Q(retired_on__isnull=True)
+        if current_surface is not None:
+            live |= Q(pk=current_surface.pk)
+        self.fields["surface"].queryset = Surface.objects.filter(live).order_by("name")  # type: ignore[attr-defined]
+        if creating:
+            del self.fields["version"]
+        else:
+            del self.fields["first_note"]
+            self.fields["version"].required = True
+
+    def clean_owner(self) -> Person | None:
+        owner: Person | None = self.cleaned_data.get("owner")
+        if owner is not None and owner.is_external:
+            raise ValidationError(f"{owner.name} is outside the company; an owner is someone inside it.")
+        return owner
+
+    def clean_tags(self) -> list[str]:
+        return _tag_names(self.cleaned_data.get("tags", ""))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            data.get("next_decision")
+            and not data.get("next_decision_on")
+            and "next_decision_on" not in self.errors
+        ):
+            self.add_error("next_decision_on", "Give the date the decision is needed.")
+        return data
+
+
+class ArchiveForm(VersionForm):
+    reason = forms.CharField(
+        max_length=500,
+        label="Why it is archived",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say why: finished, abandoned, merged into another…"},
+    )
+    confirm = forms.BooleanField(required=False, label="Archive it anyway")

@@ -54,6 +54,9 @@ class Workstream(KeyedModel, VersionedModel):
     escalation = models.CharField(max_length=10, choices=Escalation.choices, default=Escalation.NONE)
     escalated_on = models.DateField(null=True, blank=True)
     created_on = models.DateField(default=local_today)
+    # An archived workstream leaves the map and the radar; it stays readable and can be restored.
+    archived_on = models.DateField(null=True, blank=True, db_index=True)
+    archive_reason = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[tags])
 

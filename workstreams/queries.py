@@ -84,6 +84,11 @@ class MapFilters:
 def filter_map(
     queryset: QuerySet[Workstream], filters: MapFilters, *, today: dt.date, limits: dict[str, int]
 ) -> QuerySet[Workstream]:
+    # Archived workstreams are off the map, unless asked for by themselves.
+    if filters.state == "archived":
+        queryset = queryset.filter(archived_on__isnull=False)
+    else:
+        queryset = queryset.filter(archived_on__isnull=True)
     if filters.surface == "none":
         queryset = queryset.filter(surface__isnull=True)
     elif filters.surface:
@@ -94,7 +99,7 @@ def filter_map(
         queryset = queryset.filter(owner__key=filters.owner)
     if filters.state == "active":
         queryset = queryset.filter(state__in=ACTIVE_STATES)
-    elif filters.state:
+    elif filters.state and filters.state != "archived":
         queryset = queryset.filter(state=filters.state)
     if filters.escalation:
         queryset = queryset.filter(escalation=filters.escalation)
@@ -311,7 +316,8 @@ def map_summary(*, today: dt.date, limits: dict[str, int]) -> MapSummary:
     stale_cutoff = today - dt.timedelta(days=limits["STALE_DAYS"])
     horizon = today + dt.timedelta(days=limits["PREP_WINDOW_DAYS"])
     active = Q(state__in=ACTIVE_STATES)
-    counts = map_queryset().aggregate(
+    live = map_queryset().filter(archived_on__isnull=True)
+    counts = live.aggregate(
         total=Count("pk"),
         **{f"state_{state.value}": Count("pk", filter=Q(state=state)) for state in STATE_ORDER},
         escalated=Count("pk", filter=Q(escalation=Escalation.ESCALATED)),

@@ -316,3 +316,167 @@ def commitment_recommit(
         text = (reason or "").strip()
         _save_commitment(current, by=by, reason=f"Re-committed: {text}" if text else "Re-committed")
     return current
+
+
+def _check_name(name: str, *, workstream: Workstream | None) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": "Give the workstream a name."})
+    others = Workstream.objects.exclude(pk=workstream.pk) if workstream else Workstream.objects.all()
+    twin = others.filter(name__iexact=name).first()
+    if twin is not None:
+        archived = " (archived)" if twin.archived_on else ""
+        raise ValidationError(
+            {"name": f"{twin.key}{archived} is already called “{twin.name}”. Choose another name."}
+        )
+    return name
+
+
+def workstream_create(
+    *,
+    name: str,
+    by: Any,
+    surface: Any = None,
+    owner: Person | None = None,
+    description: str = "",
+    tags: list[Any] = (),  # type: ignore[assignment]
+    state: str = State.ON_TRACK,
+    blocker: str = "",
+    next_decision_on: dt.date | None = None,
+    next_decision: Decision | None = None,
+    first_note: str = "",
+    author: Person | None = None,
+    today: dt.date | None = None,
+) -> Workstream:
+    """Start a workstream under the state rules, with its tags and, when `first_note` is given, its
+    first status update (by `author`). Raises ValidationError by field for a missing or taken name
+    or a broken state rule; nothing is written then."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        workstream = Workstream(
+            name=_check_name(name, workstream=None),
+            surface=surface,
+            owner=owner,
+            description=(description or "").strip(),
+            state=state,
+            blocker=blocker,
+            next_decision_on=next_decision_on,
+            next_decision=next_decision,
+            created_on=today,
+        )
+        problems = apply_state_rules(workstream, today=today)
+        if problems:
+            raise ValidationError(problems)
+        workstream._history_user = by  # type: ignore[attr-defined]
+        workstream._change_reason = "Started"  # type: ignore[attr-defined]
+        workstream.save()
+        if tags:
+            workstream.tags.set(tags)
+        note = (first_note or "").strip()
+        if note:
+            update = StatusUpdate(
+                workstream=workstream, author=author, state=state, note=note, posted_on=today
+            )
+            update._history_user = by  # type: ignore[attr-defined]
+            update.save()
+    return workstream
+
+
+def workstream_update(
+    *,
+    workstream: Workstream,
+    by: Any,
+    expected_version: int,
+    tags: list[Any],
+    today: dt.date | None = None,
+    **changes: Any,
+) -> Workstream:
+    """Change any field of a workstream (those of workstream_change) and its tags, as one edit under
+    optimistic locking. Raises StaleEdit or ValidationError; nothing is written then."""
+    with transaction.atomic():
+        if "name" in changes:
+            changes["name"] = _check_name(changes["name"], workstream=workstream)
+        current = workstream_change(
+            workstream=workstream, by=by, expected_version=expected_version, today=today, **changes
+        )
+        wanted = {tag.pk for tag in tags}
+        if wanted != set(current.tags.values_list("pk", flat=True)):
+            if current.version == expected_version:  # only the tags changed: still a new version
+                current.version += 1
+                current._history_user = by  # type: ignore[attr-defined]
+                current._change_reason = "Tags changed"  # type: ignore[attr-defined]
+                current.save()
+            current._history_user = by  # type: ignore[attr-defined]
+            current.tags.set(tags)
+    return current
+
+
+def waiting_on(workstream: Workstream) -> list[Commitment]:
+    """What others still wait for from this workstream: its open commitments."""
+    return list(
+        workstream.commitments.filter(done_on__isnull=True)
+        .select_related("owner", "promised_to")
+        .order_by("due_on", "number")
+    )
+
+
+def workstream_archive(
+    *,
+    workstream: Workstream,
+    by: Any,
+    expected_version: int,
+    reason: str,
+    anyway: bool = False,
+    today: dt.date | None = None,
+) -> Workstream:
+    """Archive a finished or abandoned workstream: it leaves the map and the radar, stays readable
+    and searchable, and can be restored. Refused (ValidationError naming them) while others wait on
+    its open commitments, unless `anyway`; refused without a reason. Raises StaleEdit as usual."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why: finished, abandoned, merged into another…"})
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        current = Workstream.objects.select_for_update().get(pk=workstream.pk)
+        if current.version != expected_version:
+            raise StaleEdit(current)
+        if current.archived_on is not None:
+            return current
+        open_ones = waiting_on(current)
+        if open_ones and not anyway:
+            listed = "; ".join(
+                f"{c.key} “{c.description}”" + (f" promised to {c.promised_to.name}" if c.promised_to else "")
+                for c in open_ones[:10]
+            )
+            more = f" and {len(open_ones) - 10} more" if len(open_ones) > 10 else ""
+            raise ValidationError(
+                {
+                    "confirm": f"Others still wait on {len(open_ones)} open commitment"
+                    f"{'s' if len(open_ones) != 1 else ''} of {current.key}: {listed}{more}. "
+                    "Close or move them first, or archive it anyway (they stay open in the ledger)."
+                }
+            )
+        current.archived_on = today
+        current.archive_reason = reason
+        current.version = expected_version + 1
+        current._history_user = by  # type: ignore[attr-defined]
+        current._change_reason = f"Archived: {reason}"[:100]  # type: ignore[attr-defined]
+        current.save()
+    return current
+
+
+def workstream_restore(*, workstream: Workstream, by: Any, expected_version: int) -> Workstream:
+    """Bring an archived workstream back onto the map and the radar, as it was."""
+    with transaction.atomic():
+        current = Workstream.objects.select_for_update().get(pk=workstream.pk)
+        if current.version != expected_version:
+            raise StaleEdit(current)
+        if current.archived_on is None:
+            return current
+        current.archived_on = None
+        current.archive_reason = ""
+        current.version = expected_version + 1
+        current._history_user = by  # type: ignore[attr-defined]
+        current._change_reason = "Restored"  # type: ignore[attr-defined]
+        current.save()
+    return current

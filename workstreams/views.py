@@ -13,6 +13,7 @@ from itertools import pairwise
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F
@@ -23,22 +24,26 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from leadership_os.access import Perm, forbidden, require
 from leadership_os.history import history_entries
 from leadership_os.htmx import is_fragment_request, render_page
 from leadership_os.locking import StaleEdit, conflict_rows
-from leadership_os.models import Surface
+from leadership_os.models import Surface, Tag
+from leadership_os.people_picker import picker_for, quick_add, with_person_chosen
 from workstreams import queries, services
 from workstreams.forms import (
     CONFLICT_FIELDS,
     EDIT_FORMS,
+    ArchiveForm,
     CommitmentForm,
     LedgerFilterForm,
     MapFilterForm,
     RecommitForm,
     StatusUpdateForm,
     VersionForm,
+    WorkstreamForm,
     edit_changes,
     edit_initial,
 )
@@ -100,8 +105,8 @@ def _today() -> dt.date:
 
 
 def _apply_errors(form: Any, error: ValidationError) -> None:
-    for name, messages in error.message_dict.items():
-        for message in messages:
+    for name, texts in error.message_dict.items():
+        for message in texts:
             form.add_error(name if name in form.fields else None, message)
 
 
@@ -490,6 +495,12 @@ def _detail_response(
     ws = _get_row(key, today=today, limits=limits)
     context = _detail_context(request, ws, today, limits)
     context.update({name: value for name, value in extra.items() if value is not None})
+    form = context.get("commitment_form")
+    if form is not None:
+        # "Promised to" may be someone new: a partner's contact met today.
+        context["promised_picker"] = picker_for(
+            form["promised_to"], scope="all", quick=extra.get("quick"), added=extra.get("added") or ""
+        )
     return _page(request, DETAIL, context, partial=partial)
 
 
@@ -513,6 +524,22 @@ def commitment_create(request: HttpRequest, key: str) -> HttpResponse:
     detail_url = reverse("workstreams:workstream_detail", args=[ws.key])
     if request.method == "GET":
         return HttpResponseRedirect(detail_url + "#commitments")
+    if request.POST.get("add_person") == "promised_to":
+        # Without JavaScript, "add someone new" submits the whole form: add them, show it again.
+        quick, person = quick_add(request, by=request.user, auto_id="commitment-promised_to-new-%s")
+        data = (
+            with_person_chosen(request.POST, "promised_to", person, multi=False) if person else request.POST
+        )
+        initial = {name: data.get(name, "") for name in CommitmentForm.base_fields}
+        return _detail_response(
+            request,
+            ws.key,
+            partial="ws-commitments",
+            commitment_form=CommitmentForm(initial=initial, auto_id="commitment-%s"),
+            commitment_open=True,
+            quick=quick,
+            added=person.name if person else "",
+        )
     form = CommitmentForm(request.POST, auto_id="commitment-%s")
     if form.is_valid():
         data = form.cleaned_data
@@ -714,3 +741,218 @@ def commitment_row(request: HttpRequest, key: str) -> HttpResponse:
     if not _wants_fragment(request):
         return _back_to(origin, commitment)
     return _commitment_row(request, commitment, origin=origin, focus=request.GET.get("focus", ""))
+
+
+# Starting, editing as a whole, archiving and restoring a workstream (the chief of staff)
+
+FORM = "workstreams/workstream_form.html"
+
+
+def _form_from(data: Any, *, creating: bool, current_surface: Any = None) -> WorkstreamForm:
+    """An unbound form showing `data` as typed (after adding someone new without JavaScript: the
+    form comes back as it was, without errors for what is not filled in yet)."""
+    initial = {name: data.get(name, "") for name in WorkstreamForm.base_fields}
+    return WorkstreamForm(initial=initial, creating=creating, current_surface=current_surface)
+
+
+def _form_page(
+    request: HttpRequest,
+    form: WorkstreamForm,
+    *,
+    ws: Workstream | None = None,
+    quick: Any = None,
+    added: str = "",
+    conflict: Any = None,
+) -> HttpResponse:
+    form.focus_first_error() if form.is_bound else None
+    context = {
+        "form": form,
+        "ws": ws,
+        "creating": ws is None,
+        "owner_picker": picker_for(form["owner"], scope="internal", quick=quick, added=added),
+        "conflict": conflict,
+    }
+    return render_page(request, FORM, context)
+
+
+def _add_person_first(request: HttpRequest, *, ws: Workstream | None) -> HttpResponse | None:
+    """Without JavaScript, "add someone new" submits the whole form: add them, show it again."""
+    if request.POST.get("add_person") != "owner":
+        return None
+    quick, person = quick_add(request, by=request.user, auto_id="id_owner-new-%s")
+    data = with_person_chosen(request.POST, "owner", person, multi=False) if person else request.POST
+    form = _form_from(data, creating=ws is None, current_surface=ws.surface if ws else None)
+    return _form_page(request, form, ws=ws, quick=quick, added=person.name if person else "")
+
+
+@require_http_methods(["GET", "POST"])
+@require(Perm.EDIT_ALL, CANNOT_EDIT_MAP)
+def workstream_new(request: HttpRequest) -> HttpResponse:
+    """Start a workstream: name, surface, owner, description, tags, state, next decision point and
+    a first status note. It appears on the map in its surface's group at once."""
+    if request.method == "GET":
+        surface = request.GET.get("surface", "")
+        return _form_page(request, WorkstreamForm(initial={"surface": surface}, creating=True))
+    early = _add_person_first(request, ws=None)
+    if early is not None:
+        return early
+    form = WorkstreamForm(request.POST, creating=True)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            ws = services.workstream_create(
+                name=data["name"],
+                by=request.user,
+                surface=data["surface"],
+                owner=data["owner"],
+                description=data["description"],
+                tags=_tags(data["tags"]),
+                state=data["state"],
+                blocker=data["blocker"],
+                next_decision_on=data["next_decision_on"],
+                next_decision=data["next_decision"],
+                first_note=data["first_note"],
+                author=person_of(request.user),
+                today=_today(),
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"{ws.key} “{ws.name}” started.")
+            return _redirect(request, _map_url(ws.key))
+    return _form_page(request, form)
+
+
+def _tags(names: list[str]) -> list[Tag]:
+    existing = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
+    return [existing.get(name) or Tag.objects.create(name=name) for name in names]
+
+
+def _redirect(request: HttpRequest, url: str) -> HttpResponse:
+    if _wants_fragment(request):
+        return HttpResponseClientRedirect(url)
+    return HttpResponseRedirect(url)
+
+
+def _ws_or_404(key: str) -> Workstream:
+    return get_object_or_404(Workstream.objects.select_related("surface", "owner"), key=key.upper())
+
+
+WHOLE_FIELDS = [
+    ("name", "Name"),
+    ("surface", "Surface"),
+    ("owner", "Owner"),
+    ("description", "Description"),
+    ("state", "State"),
+    ("blocker", "Blocker"),
+    ("next_decision_on", "Next decision point on"),
+    ("next_decision", "Decision at that point"),
+]
+
+
+@require_http_methods(["GET", "POST"])
+@require(Perm.EDIT_ALL, CANNOT_EDIT_MAP)
+def workstream_edit_all(request: HttpRequest, key: str) -> HttpResponse:
+    """Every field of a workstream on one page; a conflicting save shows both versions."""
+    ws = _ws_or_404(key)
+    if request.method == "GET":
+        initial = {
+            "name": ws.name,
+            "surface": ws.surface.key if ws.surface else "",
+            "owner": ws.owner.key if ws.owner else "",
+            "description": ws.description,
+            "tags": ", ".join(ws.tags.values_list("name", flat=True)),
+            "state": ws.state,
+            "blocker": ws.blocker,
+            "next_decision_on": ws.next_decision_on,
+            "next_decision": ws.next_decision.key if ws.next_decision else "",
+            "version": ws.version,
+        }
+        return _form_page(
+            request, WorkstreamForm(initial=initial, creating=False, current_surface=ws.surface), ws=ws
+        )
+    early = _add_person_first(request, ws=ws)
+    if early is not None:
+        return early
+    form = WorkstreamForm(request.POST, creating=False, current_surface=ws.surface)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.workstream_update(
+                workstream=ws,
+                by=request.user,
+                expected_version=data["version"],
+                tags=_tags(data["tags"]),
+                today=_today(),
+                **{name: data[name] for name, _ in WHOLE_FIELDS},
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        except StaleEdit as stale:
+            fresh = request.POST.copy()
+            fresh["version"] = str(stale.current.version)
+            mine = {name: data[name] for name, _ in WHOLE_FIELDS}
+            rows = conflict_rows(WHOLE_FIELDS, stale.current, _mine("", mine))
+            form = WorkstreamForm(fresh, creating=False, current_surface=ws.surface)
+            form.is_valid()
+            return _form_page(request, form, ws=ws, conflict=rows)
+        else:
+            messages.success(request, f"{ws.key} saved.")
+            return _redirect(request, reverse("workstreams:workstream_detail", args=[ws.key]))
+    return _form_page(request, form, ws=ws)
+
+
+@require_http_methods(["GET", "POST"])
+@require(Perm.EDIT_ALL, CANNOT_EDIT_MAP)
+def workstream_archive(request: HttpRequest, key: str) -> HttpResponse:
+    """Archive a finished or abandoned workstream, with why; what others still wait on is named
+    first, and archiving anyway is a choice made knowingly."""
+    ws = _ws_or_404(key)
+    if request.method == "GET":
+        form = ArchiveForm(initial={"version": ws.version})
+    else:
+        form = ArchiveForm(request.POST)
+        if form.is_valid():
+            try:
+                services.workstream_archive(
+                    workstream=ws,
+                    by=request.user,
+                    expected_version=form.cleaned_data["version"],
+                    reason=form.cleaned_data["reason"],
+                    anyway=form.cleaned_data["confirm"],
+                    today=_today(),
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            except StaleEdit:
+                form.add_error(
+                    None, f"{ws.key} was changed by someone else meanwhile; look at it again first."
+                )
+            else:
+                messages.success(
+                    request, f"{ws.key} archived. It is off the map and the radar; restore it from its page."
+                )
+                return _redirect(request, reverse("workstreams:workstream_detail", args=[ws.key]))
+    context = {"ws": ws, "form": form, "waiting": services.waiting_on(ws)}
+    return render_page(request, "workstreams/workstream_archive.html", context)
+
+
+@require_POST
+@require(Perm.EDIT_ALL, CANNOT_EDIT_MAP)
+def workstream_restore(request: HttpRequest, key: str) -> HttpResponse:
+    """Bring an archived workstream back onto the map and the radar."""
+    ws = _ws_or_404(key)
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        return forbidden(
+            request, "This form is missing its version; reload the page and try again.", status=400
+        )
+    try:
+        services.workstream_restore(
+            workstream=ws, by=request.user, expected_version=form.cleaned_data["version"]
+        )
+    except StaleEdit:
+        messages.error(request, f"{ws.key} was changed by someone else meanwhile; look at it again first.")
+    else:
+        messages.success(request, f"{ws.key} is back on the map.")
+    return _redirect(request, reverse("workstreams:workstream_detail", args=[ws.key]))

@@ -24,6 +24,7 @@ NAV = [
     ("briefs:engagement_list", "Briefs"),
     ("rhythms:calendar", "Rhythms"),
     ("context_repo:entry_list", "Context"),
+    ("people:person_list", "People"),
 ]
 
 

@@ -29,7 +29,9 @@ Kind = Literal[
     "board_adjacent",
 ]
 StanceName = Literal["support", "oppose", "neutral", "unknown"]
-HISTORY = snapshot_history.Spec.of(Engagement, implied=("number", "key"))
+HISTORY = snapshot_history.Spec.of(
+    Engagement, implied=("number", "key"), optional=("cancelled_on", "cancel_reason")
+)
 BRIEF_HISTORY = snapshot_history.Spec.of(Brief, implied=("engagement",))
 POSITION_HISTORY = snapshot_history.Spec.of(StakeholderPosition)
 
@@ -48,6 +50,8 @@ class EngagementIn(Record):
     outcome: str = ""
     outcome_recorded_on: RelDate | None = None
     decisions: list[str] = Field(default=[], description="Keys of the decisions raised at this engagement.")
+    cancelled_on: RelDate | None = None
+    cancel_reason: str = ""
     history: snapshot_history.History = None
 
 
@@ -124,6 +128,8 @@ def write_engagements(items: list[EngagementIn], ctx: WriteContext) -> None:
             location=item.location,
             outcome=item.outcome,
             outcome_recorded_on=ctx.date(item.outcome_recorded_on),
+            cancelled_on=ctx.date(item.cancelled_on),
+            cancel_reason=item.cancel_reason,
         )
         snapshot_history.quiet(engagement, item.history).save()
         if item.attendees:
@@ -193,6 +199,8 @@ def export_engagements() -> list[dict[str, Any]]:
             "decisions": sorted((d.key for d in e.decisions.all()), key=lambda k: int(k.split("-")[1])),
             "history": snapshot_history.written(found, e.pk),
         }
+        if e.cancelled_on:  # written only when set, so files of uncancelled engagements are as before
+            row = {**row, "cancelled_on": e.cancelled_on.isoformat(), "cancel_reason": e.cancel_reason}
         rows.append(row)
     return rows
 

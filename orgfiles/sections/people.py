@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from pydantic import Field
 
 from leadership_os.models import Person, Surface
-from orgfiles.format import KeyIndex, Problems, Record, Section, WriteContext
+from orgfiles.format import KeyIndex, Problems, Record, RelDate, Section, WriteContext
 
 Slug = Field(min_length=1, max_length=60, pattern=r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -22,12 +22,15 @@ class PersonIn(Record):
     affiliation: Literal["internal", "customer", "agency", "partner"] = "internal"
     email: str = ""
     user: str | None = Field(default=None, description="The username of this person's login, if any.")
+    surface: str | None = None
+    left_on: RelDate | None = None
 
 
 class SurfaceIn(Record):
     key: str = Slug
     name: str = Field(min_length=1, max_length=80)
     description: str = ""
+    retired_on: RelDate | None = None
 
 
 def write_people(items: list[PersonIn], ctx: WriteContext) -> None:
@@ -46,6 +49,8 @@ def write_people(items: list[PersonIn], ctx: WriteContext) -> None:
             affiliation=item.affiliation,
             email=item.email,
             user=user,
+            surface=ctx.get("surfaces", item.surface),
+            left_on=ctx.date(item.left_on),
         )
         ctx.put("people", item.key, person)
 
@@ -55,7 +60,12 @@ def write_surfaces(items: list[SurfaceIn], ctx: WriteContext) -> None:
         ctx.put(
             "surfaces",
             item.key,
-            Surface.objects.create(key=item.key, name=item.name, description=item.description),
+            Surface.objects.create(
+                key=item.key,
+                name=item.name,
+                description=item.description,
+                retired_on=ctx.date(item.retired_on),
+            ),
         )
 
 
@@ -69,11 +79,12 @@ def check_people(items: list[PersonIn], index: KeyIndex, problems: Problems) -> 
                     f"{item.user!r} is already the login of people[{seen[item.user]}]",
                 )
             seen[item.user] = position
+        index.check(problems, f"people[{position}].surface", "surfaces", item.surface, "surface")
 
 
 def export_people() -> list[dict[str, Any]]:
     rows = []
-    for p in Person.objects.select_related("user").order_by("key"):
+    for p in Person.objects.select_related("user", "surface").order_by("key"):
         row: dict[str, Any] = {
             "key": p.key,
             "name": p.name,
@@ -84,13 +95,20 @@ def export_people() -> list[dict[str, Any]]:
         }
         if p.user:
             row["user"] = p.user.username
+        # Written only when set, so that the files of an org without them stay as they were.
+        if p.surface:
+            row["surface"] = p.surface.key
+        if p.left_on:
+            row["left_on"] = p.left_on.isoformat()
         rows.append(row)
     return rows
 
 
 def export_surfaces() -> list[dict[str, Any]]:
     return [
-        {"key": s.key, "name": s.name, "description": s.description} for s in Surface.objects.order_by("key")
+        {"key": s.key, "name": s.name, "description": s.description}
+        | ({"retired_on": s.retired_on.isoformat()} if s.retired_on else {})
+        for s in Surface.objects.order_by("key")
     ]
 
 
@@ -108,7 +126,7 @@ SECTIONS = [
     Section(
         name="surfaces",
         record=SurfaceIn,
-        order=20,
+        order=5,  # before the people, who may name their surface
         key_of=lambda r: r.key,
         write=write_surfaces,
         export=export_surfaces,

@@ -28,7 +28,9 @@ EscalationName = Literal["none", "watching", "escalated", "resolved"]
 _WS_KEY = r"^WS-[1-9][0-9]*$"
 _C_KEY = r"^C-[1-9][0-9]*$"
 
-HISTORY = snapshot_history.Spec.of(Workstream, implied=("number", "key"))
+HISTORY = snapshot_history.Spec.of(
+    Workstream, implied=("number", "key"), optional=("archived_on", "archive_reason")
+)
 UPDATE_HISTORY = snapshot_history.Spec.of(StatusUpdate)
 COMMITMENT_HISTORY = snapshot_history.Spec.of(Commitment, implied=("number", "key", "occurrence"))
 
@@ -64,6 +66,8 @@ class WorkstreamIn(Record):
     escalation: EscalationName = "none"
     escalated_on: RelDate | None = None
     created_on: RelDate | None = None
+    archived_on: RelDate | None = None
+    archive_reason: str = ""
     history: snapshot_history.History = None
 
 
@@ -163,6 +167,8 @@ def write_workstreams(items: list[WorkstreamIn], ctx: WriteContext) -> None:
             blocked_by_decision=ctx.get("decisions", item.blocked_by_decision),
             escalation=item.escalation,
             escalated_on=ctx.date(item.escalated_on),
+            archived_on=ctx.date(item.archived_on),
+            archive_reason=item.archive_reason,
         )
         ws.created_on = ctx.date(item.created_on) or ctx.anchor
         # The check refused what breaks a rule; this fills in what the rules default (blocked
@@ -262,6 +268,8 @@ def export_workstreams() -> list[dict[str, Any]]:
                     "escalation": ws.escalation,
                     "escalated_on": iso(ws.escalated_on),
                     "created_on": iso(ws.created_on),
+                    "archived_on": iso(ws.archived_on),
+                    "archive_reason": ws.archive_reason,
                 },
                 keep=("key", "name", "state", "escalation"),
             )
