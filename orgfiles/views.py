@@ -19,8 +19,7 @@ def load_sample(request: HttpRequest) -> HttpResponse:
         document = snapshot.read_path(snapshot.DEFAULT_SAMPLE)
         counts = snapshot.load(document, replace=True)
     except snapshot.SnapshotError as error:
-        lines = error.problems.lines()
-        messages.error(request, f"The sample org was refused; nothing changed. {'; '.join(lines[:10])}")
+        messages.error(request, error.problems.refusal("The sample org", separator="; "))
         return redirect("dashboard")
     summary = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in counts.items())
     messages.success(request, f"The sample organization is loaded: {summary}.")
