@@ -346,6 +346,7 @@ _MESSAGES = {
     "missing": "required",
     "extra_forbidden": "unknown field",
     "string_type": "must be text",
+    "string_unicode": "must be valid Unicode text",
     "int_type": "must be a whole number",
     "int_parsing": "must be a whole number",
     "bool_type": "must be true or false",

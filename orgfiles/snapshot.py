@@ -135,7 +135,7 @@ def read_path(path: Path) -> Any:
     merged: dict[str, Any] = {}
     for file in files:
         part = _read_json(file, file.name, problems)
-        if part is None:
+        if part is _UNREAD:
             continue
         if not isinstance(part, dict):
             problems.add(file.name, "must be a JSON object")
@@ -160,29 +160,32 @@ def read_path(path: Path) -> Any:
 _JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
 
 
+_UNREAD = object()
+
+
 def _read_json(file: Path, name: str, problems: Problems) -> Any:
-    """One file's JSON value, or None with the reason added to `problems`."""
+    """One file's JSON value, or _UNREAD with the reason added to `problems`."""
     try:
         raw = file.read_bytes()
     except OSError as error:
         problems.add(name, f"cannot be read ({error.strerror or error})")
-        return None
+        return _UNREAD
     skipped = 0
     if raw.startswith(codecs.BOM_UTF8):
         raw, skipped = raw[len(codecs.BOM_UTF8) :], len(codecs.BOM_UTF8)
     elif raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
         problems.add(name, "is UTF-32 text (it starts with a UTF-32 byte order mark); save it as UTF-8")
-        return None
+        return _UNREAD
     elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         problems.add(name, "is UTF-16 text (it starts with a UTF-16 byte order mark); save it as UTF-8")
-        return None
+        return _UNREAD
     nul = raw.find(b"\x00")
     if nul >= 0:
         problems.add(
             f"{name} byte {nul + skipped} (line {_line(raw, nul)})",
             "a NUL byte: not UTF-8 JSON text (UTF-16 or UTF-32 without a byte order mark?); save it as UTF-8",
         )
-        return None
+        return _UNREAD
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -191,7 +194,7 @@ def _read_json(file: Path, name: str, problems: Problems) -> Any:
             f"{name} byte {error.start + skipped} (line {_line(raw, error.start)})",
             f"not UTF-8 (byte {bad}: {error.reason}); save the file as UTF-8",
         )
-        return None
+        return _UNREAD
     depth = 0
     for token in _JSON_TOKEN.finditer(text):
         bracket = text[token.start()]
@@ -204,7 +207,7 @@ def _read_json(file: Path, name: str, problems: Problems) -> Any:
                     f"{name} line {line} column {column}",
                     f"nested too deep: at most {MAX_DEPTH} levels of objects and lists",
                 )
-                return None
+                return _UNREAD
         elif bracket in "]}":
             depth -= 1
     try:
@@ -215,7 +218,7 @@ def _read_json(file: Path, name: str, problems: Problems) -> Any:
         problems.add(f"{name} line {error.lineno} column {error.colno}", f"not valid JSON ({error.msg})")
     except (ValueError, RecursionError) as error:  # a safety net: the scan above measured the depth
         problems.add(name, f"not valid JSON ({type(error).__name__})")
-    return None
+    return _UNREAD
 
 
 def _line(raw: bytes, offset: int) -> int:
