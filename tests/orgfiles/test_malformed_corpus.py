@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.messages import get_messages
+from django.core.exceptions import FieldDoesNotExist
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -211,3 +212,28 @@ def test_the_sample_reload_page_caps_the_problems_it_shows(client_as, monkeypatc
     assert "people[199]: must be an object" in message
     assert "people[200]" not in message
     assert message.endswith("... and 100 more")
+
+
+def test_no_record_takes_longer_text_than_its_column_stores() -> None:
+    """SQLite stores text of any length in a `varchar(n)` column, PostgreSQL refuses it: so each
+    record's text field is as long as its model's column at most, and a long value is refused by
+    the reader on both."""
+    gaps = []
+    for section in snapshot.sections():
+        model = section.models[0]
+        for name, info in section.record.model_fields.items():
+            try:
+                column = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            limit = getattr(column, "max_length", None)
+            if limit is None or column.choices or info.annotation is not str:
+                continue
+            if any(
+                "numbered_key" in getattr(getattr(m, "func", None), "__qualname__", "") for m in info.metadata
+            ):
+                continue  # `D-<number>`: the number's range bounds its length (at most 14 characters)
+            allowed = next((m.max_length for m in info.metadata if hasattr(m, "max_length")), None)
+            if allowed is None or allowed > limit:
+                gaps.append(f"{section.name}.{name}: the record allows {allowed}, the column stores {limit}")
+    assert not gaps, "\n".join(gaps)
