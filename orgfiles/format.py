@@ -31,8 +31,10 @@ FORMAT = "leadership-os/org@1"
 # The deepest a document may nest objects and lists (the document itself is level 1; the deepest
 # the format goes is 7, a tag list in a history entry's values).
 MAX_DEPTH = 64
-# How many problems a refusal prints (the command, the page); the rest are counted.
+# How many problems a refusal prints (the commands), then how many more there are.
 PROBLEM_CAP = 200
+# How many a page shows (the staff's sample reload): a notice of 200 lines would bury the page.
+PAGE_PROBLEM_CAP = 20
 # How long one printed problem may be (a place or a value can be as long as the file).
 PROBLEM_WIDTH = 400
 
@@ -279,10 +281,12 @@ def _join(place: str, key: str | int) -> str:
     return f"{place}.{key}" if place else key
 
 
-def scan(document: Any, problems: Problems, *, top: str = "") -> None:
+def scan(document: Any, problems: Problems, *, top: str = "") -> bool:
     """The checks that hold for any value anywhere in a document, by place: nesting no deeper than
     MAX_DEPTH, no key given twice in one object, text (names included) that can be stored, and
-    nothing the JSON reader could not turn into a value. Iterative: any depth is safe to scan."""
+    nothing the JSON reader could not turn into a value. Iterative: any depth is safe to scan.
+    Returns whether the document nests too deep (then nothing else should walk it)."""
+    too_deep = False
     stack: list[tuple[Any, str, int]] = [(document, top, 1)]
     while stack:
         value, place, depth = stack.pop()
@@ -294,6 +298,7 @@ def scan(document: Any, problems: Problems, *, top: str = "") -> None:
         elif isinstance(value, dict | list):
             if depth > MAX_DEPTH:
                 problems.add(where, f"nested too deep: at most {MAX_DEPTH} levels of objects and lists")
+                too_deep = True
                 continue
             children: list[tuple[Any, str, int]] = []
             if isinstance(value, dict):
@@ -309,6 +314,7 @@ def scan(document: Any, problems: Problems, *, top: str = "") -> None:
             stack.extend(reversed(children))
         elif isinstance(value, Unreadable):
             problems.add(where, value.problem)
+    return too_deep
 
 
 def check_dates(record: BaseModel, place: str, anchor: dt.date, problems: Problems) -> None:

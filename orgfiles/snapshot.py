@@ -241,8 +241,7 @@ def validate(document: Any, *, today: dt.date | None = None) -> Snapshot:
     if not isinstance(document, dict):
         problems.add("", "the document must be a JSON object")
         raise SnapshotError(problems)
-    scan(document, problems)
-    if any("nested too deep" in message for _, message in problems.items):
+    if scan(document, problems):
         raise SnapshotError(problems)
     if document.get("format") != FORMAT:
         problems.add("format", f"must be {FORMAT!r}, not {document.get('format')!r}")

@@ -209,9 +209,11 @@ def test_the_sample_reload_page_caps_the_problems_it_shows(client_as, monkeypatc
     assert response.status_code == 302
     [message] = [str(m) for m in get_messages(response.wsgi_request)]
     assert message.startswith("The sample org was refused (300 problems); nothing was written:")
-    assert "people[199]: must be an object" in message
-    assert "people[200]" not in message
-    assert message.endswith("... and 100 more")
+    assert "people[19]: must be an object" in message
+    assert "people[20]" not in message
+    assert message.endswith(
+        "... and 280 more\nThe command 'python manage.py load_sample --replace' lists up to 200."
+    )
 
 
 def test_no_record_takes_longer_text_than_its_column_stores() -> None:
@@ -237,3 +239,39 @@ def test_no_record_takes_longer_text_than_its_column_stores() -> None:
             if allowed is None or allowed > limit:
                 gaps.append(f"{section.name}.{name}: the record allows {allowed}, the column stores {limit}")
     assert not gaps, "\n".join(gaps)
+
+
+def test_values_at_the_limits_are_stored_alike_on_either_database() -> None:
+    """The other side of the line: the first and last storable days, the largest key number, and
+    text at its column's length in characters outside the Basic Multilingual Plane load and export."""
+    document = {
+        "format": snapshot.FORMAT,
+        "anchor": "2200-12-01",
+        "people": [{"key": "ana", "name": "\U0001f600" * 120, "title": "Lead \u0301\u200d"}],
+        "decisions": [
+            {
+                "key": "D-2147483647",
+                "title": "\U0001d11e" * 200,
+                "question": "Which?",
+                "status": "open",
+                "driver": "ana",
+                "opened_on": "1900-01-01",
+                "needed_by": "@+30",
+            }
+        ],
+        "workstreams": [{"key": "WS-2147483647", "name": "Edge", "next_decision_on": "2200-12-31"}],
+        "engagements": [
+            {"key": "E-1", "title": "Late", "kind": "government", "starts_at": "2200-12-31T12:00"}
+        ],
+    }
+    snapshot.load(document)
+    exported_org = snapshot.export()
+    [decision] = exported_org["decisions"]
+    assert (decision["key"], decision["opened_on"], decision["needed_by"]) == (
+        "D-2147483647",
+        "1900-01-01",
+        "2200-12-31",
+    )
+    assert decision["title"] == "\U0001d11e" * 200
+    assert exported_org["workstreams"][0]["next_decision_on"] == "2200-12-31"
+    assert exported_org["engagements"][0]["starts_at"] == "2200-12-31T12:00"
