@@ -156,8 +156,11 @@ def read_path(path: Path) -> Any:
     return merged
 
 
-# A JSON string (skipped whole) or a bracket: enough to measure nesting without parsing.
-_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
+# A JSON string (skipped whole) or a bracket: enough to measure nesting without parsing. A string
+# left open runs to the end of the text, so that each quote is matched once: the scan is linear
+# whatever the file holds (a pattern that could fail on an open string would try again from every
+# quote after it).
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?\Z)|[\[\]{}]', re.DOTALL)
 
 
 _UNREAD = object()

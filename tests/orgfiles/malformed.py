@@ -232,6 +232,17 @@ def cases() -> list[Case]:
             _json("deep70", _set("decisions", 0, context=_nested(70))),
             "deep70.json line",
         ),
+        Case(
+            "a string left open over 200,000 escaped quotes",
+            _file("open-string.json", b'{"format": "' + b'\\"' * 200_000),
+            "open-string.json line 1",
+        ),
+        Case(
+            "the same, ending in a backslash",
+            _file("open-backslash.json", b'{"format": "' + b'\\"' * 200_000 + b"\\"),
+            "open-backslash.json line 1",
+        ),
+        Case("a million quotes", _file("quotes.json", b'"' * 1_000_000), "quotes.json line 1"),
         Case("a list, not an object", _file("list.json", b"[1, 2, 3]"), "list.json: must be a JSON object"),
         Case(
             "a string, not an object",
