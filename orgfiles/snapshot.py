@@ -5,6 +5,12 @@ parses the document, validates every section with pydantic, checks references ac
 reports every problem by its place in the file (`decisions[3].needed_by: not a date`), and writes
 all or nothing in one transaction.
 
+Nothing a database cannot store gets past `validate` (so a refusal never depends on the database):
+the reader refuses bytes that are not UTF-8 (a UTF-8 byte order mark is skipped), JSON nested deeper
+than MAX_DEPTH, a key given twice in one object, dates outside 1900-2200 (relative ones once
+resolved), key numbers past a 32-bit integer and text with NUL characters or lone surrogates, each
+by place (leadership_os.storable says what is storable). A refusal prints PROBLEM_CAP problems at most.
+
 The format's building blocks (relative dates, records, problems by place, keys) are in
 `orgfiles.format`. A record may carry its `history` (its django-simple-history rows, oldest first,
 dates absolute): see `orgfiles.history`. Writers register those rows on the context; `write` inserts them last.
