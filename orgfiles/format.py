@@ -12,17 +12,52 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
 from django.db import models
 from django.utils import timezone
-from pydantic import BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError, core_schema
 
+from leadership_os.storable import (
+    MAX_KEY_NUMBER,
+    date_problem,
+    key_number_problem,
+    relative_days_problem,
+    text_problem,
+)
+
 FORMAT = "leadership-os/org@1"
+# The deepest a document may nest objects and lists (the document itself is level 1; the deepest
+# the format goes is 7, a tag list in a history entry's values).
+MAX_DEPTH = 64
+# How many problems a refusal prints (the commands), then how many more there are.
+PROBLEM_CAP = 200
+# How many a page shows (the staff's sample reload): a notice of 200 lines would bury the page.
+PAGE_PROBLEM_CAP = 20
+# How long one printed problem may be (a place or a value can be as long as the file).
+PROBLEM_WIDTH = 400
 
 _RELATIVE = re.compile(r"^@([+-]?\d+)$")
 _RELATIVE_TIME = re.compile(r"^@([+-]?\d+)[T ](\d{1,2}):(\d{2})$")
+
+
+def _days(digits: str) -> int:
+    """A relative date's day count; refused (before any arithmetic) beyond what can be stored."""
+    # A count longer than 9 digits is out of range whatever it is (and int() of thousands of digits
+    # is refused by Python itself).
+    days = int(digits) if len(digits.lstrip("+-")) <= 9 else 10**9
+    problem = relative_days_problem(days)
+    if problem:
+        raise PydanticCustomError("date_out_of_range", problem)
+    return days
+
+
+def _storable_date[D: dt.date](value: D) -> D:
+    problem = date_problem(value)
+    if problem:
+        raise PydanticCustomError("date_out_of_range", problem)
+    return value
 
 
 @dataclass(frozen=True)
@@ -46,11 +81,13 @@ class RelDate:
         if isinstance(value, str):
             match = _RELATIVE.match(value.strip())
             if match:
-                return cls(offset=int(match.group(1)))
+                return cls(offset=_days(match.group(1)))
             try:
-                return cls(absolute=dt.date.fromisoformat(value.strip()))
+                day = dt.date.fromisoformat(value.strip())
             except ValueError:
                 pass
+            else:
+                return cls(absolute=_storable_date(day))
         raise PydanticCustomError(
             "not_a_date", "not a date (write YYYY-MM-DD, or @-3 for three days before the anchor)"
         )
@@ -91,11 +128,15 @@ class RelDateTime:
             text = value.strip()
             match = _RELATIVE_TIME.match(text)
             if match and int(match.group(2)) < 24 and int(match.group(3)) < 60:
-                return cls(offset=int(match.group(1)), time=dt.time(int(match.group(2)), int(match.group(3))))
+                return cls(
+                    offset=_days(match.group(1)), time=dt.time(int(match.group(2)), int(match.group(3)))
+                )
             try:
-                return cls(absolute=dt.datetime.fromisoformat(text))
+                moment = dt.datetime.fromisoformat(text)
             except ValueError:
                 pass
+            else:
+                return cls(absolute=_storable_date(moment))
         raise PydanticCustomError(
             "not_a_datetime",
             "not a date and time (write 2026-11-20T10:30, or @+1T10:30 for tomorrow at 10:30)",
@@ -119,6 +160,27 @@ def key_number(key: str) -> int:
     return int(match.group(1)) if match else 0
 
 
+def numbered_key(prefix: str, message: str | None = None) -> Any:
+    """The type of a record's stable key, `<prefix>-<number>`, with a number the database stores."""
+    pattern = re.compile(rf"{prefix}-([1-9][0-9]*)")
+    wrong = message or f"must be a key such as {prefix}-12"
+
+    def check(value: str) -> str:
+        match = pattern.fullmatch(value)
+        if match is None:
+            raise PydanticCustomError("record_key", wrong)
+        digits = match.group(1)
+        problem = key_number_problem(int(digits) if len(digits) <= 10 else MAX_KEY_NUMBER + 1)
+        if problem:
+            raise PydanticCustomError("key_number", problem)
+        return value
+
+    return Annotated[str, AfterValidator(check)]
+
+
+TagName = Annotated[str, Field(min_length=1, max_length=50, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+
+
 def iso(value: dt.date | None) -> str | None:
     """A date as an export writes it: ISO, or None."""
     return value.isoformat() if value else None
@@ -128,6 +190,16 @@ class Record(BaseModel):
     """Base of every snapshot record: unknown fields are an error, text is trimmed."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
+
+
+def printable(text: str, width: int = PROBLEM_WIDTH) -> str:
+    """`text` safe to print: control characters and lone surrogates escaped, cut to `width`."""
+    if len(text) > width:
+        text = f"{text[:width]}… ({len(text):,} characters)"
+    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 @dataclass
@@ -142,8 +214,24 @@ class Problems:
     def __bool__(self) -> bool:
         return bool(self.items)
 
+    def __len__(self) -> int:
+        return len(self.items)
+
     def lines(self) -> list[str]:
         return [f"{place}: {message}" if place else message for place, message in self.items]
+
+    def report(self, cap: int = PROBLEM_CAP) -> list[str]:
+        """The first `cap` problems as printable lines, then how many more there are."""
+        shown = [printable(line) for line in self.lines()[:cap]]
+        if len(self.items) > cap:
+            shown.append(f"... and {len(self.items) - cap:,} more")
+        return shown
+
+    def refusal(self, subject: str = "The file", cap: int = PROBLEM_CAP, separator: str = "\n  ") -> str:
+        """What a command (or page) says when a document is refused: a count, then the capped list."""
+        count = len(self.items)
+        head = f"{subject} was refused ({count:,} problem{'s' if count != 1 else ''}); nothing was written:"
+        return head + separator + separator.join(self.report(cap))
 
 
 class SnapshotError(Exception):
@@ -151,7 +239,103 @@ class SnapshotError(Exception):
 
     def __init__(self, problems: Problems):
         self.problems = problems
-        super().__init__("\n".join(problems.lines()))
+        super().__init__("\n".join(problems.report()))
+
+
+class Unreadable:
+    """What the JSON reader puts in place of a value no record can hold (a whole number of
+    thousands of digits, NaN or Infinity), so that the scan reports it by its place."""
+
+    def __init__(self, problem: str):
+        self.problem = problem
+
+    def __repr__(self) -> str:
+        return f"<{self.problem}>"
+
+
+class JSONObject(dict[str, Any]):
+    """A JSON object that named a key more than once (the reader keeps the last value)."""
+
+    duplicates: tuple[str, ...] = ()
+
+
+def json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """`object_pairs_hook` for json.loads: an object that repeats a key is marked with the repeats."""
+    obj = dict(pairs)
+    if len(obj) == len(pairs):
+        return obj
+    marked = JSONObject(pairs)
+    seen: set[str] = set()
+    repeats: list[str] = []
+    for key, _ in pairs:
+        if key in seen and key not in repeats:
+            repeats.append(key)
+        seen.add(key)
+    marked.duplicates = tuple(repeats)
+    return marked
+
+
+def _join(place: str, key: str | int) -> str:
+    if isinstance(key, int):
+        return f"{place}[{key}]"
+    return f"{place}.{key}" if place else key
+
+
+def scan(document: Any, problems: Problems, *, top: str = "") -> bool:
+    """The checks that hold for any value anywhere in a document, by place: nesting no deeper than
+    MAX_DEPTH, no key given twice in one object, text (names included) that can be stored, and
+    nothing the JSON reader could not turn into a value. Iterative: any depth is safe to scan.
+    Returns whether the document nests too deep (then nothing else should walk it)."""
+    too_deep = False
+    stack: list[tuple[Any, str, int]] = [(document, top, 1)]
+    while stack:
+        value, place, depth = stack.pop()
+        where = place or "the document"
+        if isinstance(value, str):
+            problem = text_problem(value)
+            if problem:
+                problems.add(where, problem)
+        elif isinstance(value, dict | list):
+            if depth > MAX_DEPTH:
+                problems.add(where, f"nested too deep: at most {MAX_DEPTH} levels of objects and lists")
+                too_deep = True
+                continue
+            children: list[tuple[Any, str, int]] = []
+            if isinstance(value, dict):
+                for key in getattr(value, "duplicates", ()):
+                    problems.add(where, f"the key {key!r} is given twice in this object; give each key once")
+                for key, item in value.items():
+                    problem = text_problem(key) if isinstance(key, str) else None
+                    if problem:
+                        problems.add(where, f"a field name {problem}")
+                    children.append((item, _join(place, str(key)), depth + 1))
+            else:
+                children = [(item, _join(place, n), depth + 1) for n, item in enumerate(value)]
+            stack.extend(reversed(children))
+        elif isinstance(value, Unreadable):
+            problems.add(where, value.problem)
+    return too_deep
+
+
+def check_dates(record: BaseModel, place: str, anchor: dt.date, problems: Problems) -> None:
+    """Every date of a validated record (and of the records it holds), resolved against the anchor,
+    must be storable: `@+40000` from a 2026 anchor is past the last storable day."""
+    for name in type(record).model_fields:
+        value = getattr(record, name)
+        values = value if isinstance(value, list) else [value]
+        for n, item in enumerate(values):
+            where = _join(_join(place, name), n) if isinstance(value, list) else _join(place, name)
+            if isinstance(item, RelDate | RelDateTime) and item.offset is not None:
+                problem = date_problem(item.resolve(anchor))
+                if problem:
+                    problems.add(where, f"{item.dump()} from the anchor {anchor.isoformat()} is {problem}")
+            elif isinstance(item, RelDateTime) and item.absolute is not None:
+                # A time without a zone is read in the configured one, which can move its UTC day.
+                problem = date_problem(item.resolve(anchor))
+                if problem:
+                    problems.add(where, problem)
+            elif isinstance(item, BaseModel):
+                check_dates(item, where, anchor, problems)
 
 
 def place_of(loc: Iterable[Any]) -> str:
@@ -168,6 +352,7 @@ _MESSAGES = {
     "missing": "required",
     "extra_forbidden": "unknown field",
     "string_type": "must be text",
+    "string_unicode": "must be valid Unicode text",
     "int_type": "must be a whole number",
     "int_parsing": "must be a whole number",
     "bool_type": "must be true or false",

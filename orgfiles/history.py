@@ -40,6 +40,7 @@ from pydantic import Field as PydanticField
 from pydantic_core import PydanticCustomError
 from simple_history.utils import bulk_create_with_history
 
+from leadership_os.storable import date_problem
 from orgfiles.format import KeyIndex, Problems, Record, WriteContext
 
 TYPES = {"+": "created", "~": "changed", "-": "deleted"}
@@ -68,15 +69,27 @@ def _moment(value: Any) -> dt.datetime:
         raise PydanticCustomError(
             "not_a_datetime", "not a date and time (write an absolute one, e.g. 2026-11-20T18:31:02+00:00)"
         )
-    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+    # The day is checked before a time zone is applied (which could leave the calendar's range).
+    problem = date_problem(moment)
+    if problem is None:
+        moment = moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+        problem = date_problem(moment)
+    if problem:
+        raise PydanticCustomError("date_out_of_range", problem)
+    return moment
 
 
 def _date(value: Any) -> dt.date:
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
         try:
-            return dt.date.fromisoformat(value.strip())
+            day = dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
+        else:
+            problem = date_problem(day)
+            if problem:
+                raise ValueError(problem)
+            return day
     raise ValueError("not a date (history dates are absolute: write YYYY-MM-DD)")
 
 

@@ -5,6 +5,12 @@ parses the document, validates every section with pydantic, checks references ac
 reports every problem by its place in the file (`decisions[3].needed_by: not a date`), and writes
 all or nothing in one transaction.
 
+Nothing a database cannot store gets past `validate` (so a refusal never depends on the database):
+the reader refuses bytes that are not UTF-8 (a UTF-8 byte order mark is skipped), JSON nested deeper
+than MAX_DEPTH, a key given twice in one object, dates outside 1900-2200 (relative ones once
+resolved), key numbers past a 32-bit integer and text with NUL characters or lone surrogates, each
+by place (leadership_os.storable says what is storable). A refusal prints PROBLEM_CAP problems at most.
+
 The format's building blocks (relative dates, records, problems by place, keys) are in
 `orgfiles.format`. A record may carry its `history` (its django-simple-history rows, oldest first,
 dates absolute): see `orgfiles.history`. Writers register those rows on the context; `write` inserts them last.
@@ -12,10 +18,12 @@ dates absolute): see `orgfiles.history`. Writers register those rows on the cont
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import importlib
 import importlib.util
 import json
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,12 +31,14 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from pydantic import ValidationError
 
+from leadership_os.storable import date_problem
 from orgfiles.format import (
     FORMAT,
+    MAX_DEPTH,
     KeyIndex,
     Problems,
     Record,
@@ -36,11 +46,15 @@ from orgfiles.format import (
     RelDateTime,
     Section,
     SnapshotError,
+    Unreadable,
     WriteContext,
+    check_dates,
     iso,
+    json_object,
     key_number,
     message_of,
     place_of,
+    scan,
 )
 
 __all__ = [
@@ -105,27 +119,35 @@ class Snapshot:
 
 def read_path(path: Path) -> Any:
     """Read a snapshot file, or a folder of JSON parts merged in file-name order (the sample org is
-    kept in parts, one per artifact). Raises SnapshotError for unreadable or malformed JSON."""
+    kept in parts, one per artifact). Raises SnapshotError for a path that names no readable file,
+    bytes that are not UTF-8 (a UTF-8 byte order mark is allowed and skipped), malformed JSON, or
+    JSON nested deeper than MAX_DEPTH. Every other check is `validate`'s."""
     problems = Problems()
-    files = sorted(path.glob("*.json")) if path.is_dir() else [path]
-    if not files:
-        problems.add(str(path), "no snapshot file found")
-        raise SnapshotError(problems)
+    if path.is_dir():
+        files = sorted(path.glob("*.json"))
+        for file in files:
+            if not file.is_file():
+                problems.add(str(file), "a folder (or other non-file) where a JSON file is expected")
+        files = [file for file in files if file.is_file()]
+        if not files and not problems:
+            problems.add(str(path), "no snapshot file found (a folder of parts holds *.json files)")
+    elif path.exists():
+        files = [path] if path.is_file() else []
+        if not files:
+            problems.add(str(path), "not a regular file")
+    else:
+        files = []
+        problems.add(str(path), "no such file or folder")
     merged: dict[str, Any] = {}
     for file in files:
-        try:
-            part = json.loads(file.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            problems.add(str(file), "no such file")
-            continue
-        except json.JSONDecodeError as error:
-            problems.add(
-                f"{file.name} line {error.lineno} column {error.colno}", f"not valid JSON ({error.msg})"
-            )
+        part = _read_json(file, file.name, problems)
+        if part is _UNREAD:
             continue
         if not isinstance(part, dict):
             problems.add(file.name, "must be a JSON object")
             continue
+        for key in getattr(part, "duplicates", ()):
+            problems.add(file.name, f"the key {key!r} is given twice in the top object; give each key once")
         for key, value in part.items():
             if key in ("format", "anchor"):
                 if key in merged and merged[key] != value:
@@ -140,11 +162,95 @@ def read_path(path: Path) -> Any:
     return merged
 
 
+# A JSON string (skipped whole) or a bracket: enough to measure nesting without parsing. A string
+# left open runs to the end of the text, so that each quote is matched once: the scan is linear
+# whatever the file holds (a pattern that could fail on an open string would try again from every
+# quote after it).
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?\Z)|[\[\]{}]', re.DOTALL)
+
+
+_UNREAD = object()
+
+
+def _read_json(file: Path, name: str, problems: Problems) -> Any:
+    """One file's JSON value, or _UNREAD with the reason added to `problems`."""
+    try:
+        raw = file.read_bytes()
+    except OSError as error:
+        problems.add(name, f"cannot be read ({error.strerror or error})")
+        return _UNREAD
+    skipped = 0
+    if raw.startswith(codecs.BOM_UTF8):
+        raw, skipped = raw[len(codecs.BOM_UTF8) :], len(codecs.BOM_UTF8)
+    elif raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        problems.add(name, "is UTF-32 text (it starts with a UTF-32 byte order mark); save it as UTF-8")
+        return _UNREAD
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        problems.add(name, "is UTF-16 text (it starts with a UTF-16 byte order mark); save it as UTF-8")
+        return _UNREAD
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        problems.add(
+            f"{name} byte {nul + skipped} (line {_line(raw, nul)})",
+            "a NUL byte: not UTF-8 JSON text (UTF-16 or UTF-32 without a byte order mark?); save it as UTF-8",
+        )
+        return _UNREAD
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        bad = raw[error.start : error.end].hex(" ")
+        problems.add(
+            f"{name} byte {error.start + skipped} (line {_line(raw, error.start)})",
+            f"not UTF-8 (byte {bad}: {error.reason}); save the file as UTF-8",
+        )
+        return _UNREAD
+    depth = 0
+    for token in _JSON_TOKEN.finditer(text):
+        bracket = text[token.start()]
+        if bracket in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = text.count("\n", 0, token.start()) + 1
+                column = token.start() - text.rfind("\n", 0, token.start())
+                problems.add(
+                    f"{name} line {line} column {column}",
+                    f"nested too deep: at most {MAX_DEPTH} levels of objects and lists",
+                )
+                return _UNREAD
+        elif bracket in "]}":
+            depth -= 1
+    try:
+        return json.loads(
+            text, object_pairs_hook=json_object, parse_int=_whole_number, parse_constant=_constant
+        )
+    except json.JSONDecodeError as error:
+        problems.add(f"{name} line {error.lineno} column {error.colno}", f"not valid JSON ({error.msg})")
+    except (ValueError, RecursionError) as error:  # a safety net: the scan above measured the depth
+        problems.add(name, f"not valid JSON ({type(error).__name__})")
+    return _UNREAD
+
+
+def _line(raw: bytes, offset: int) -> int:
+    return raw.count(b"\n", 0, offset) + 1
+
+
+def _whole_number(digits: str) -> Any:
+    if len(digits.lstrip("-")) > 100:
+        return Unreadable(f"a whole number of {len(digits.lstrip('-')):,} digits (no field holds one)")
+    return int(digits)
+
+
+def _constant(name: str) -> Any:
+    return Unreadable(f"{name} is not a JSON number")
+
+
 def validate(document: Any, *, today: dt.date | None = None) -> Snapshot:
     """Validate a whole document; raise SnapshotError listing every problem by place."""
     problems = Problems()
     if not isinstance(document, dict):
         problems.add("", "the document must be a JSON object")
+        raise SnapshotError(problems)
+    if scan(document, problems):
         raise SnapshotError(problems)
     if document.get("format") != FORMAT:
         problems.add("format", f"must be {FORMAT!r}, not {document.get('format')!r}")
@@ -152,9 +258,20 @@ def validate(document: Any, *, today: dt.date | None = None) -> Snapshot:
     anchor = today or timezone.localdate()
     if anchor_raw != "today":
         try:
-            anchor = dt.date.fromisoformat(str(anchor_raw))
+            anchor = dt.date.fromisoformat(anchor_raw) if isinstance(anchor_raw, str) else None
         except ValueError:
+            anchor = None
+        if anchor is None:
             problems.add("anchor", "must be 'today' or a date written YYYY-MM-DD")
+        elif date_problem(anchor):
+            problems.add("anchor", f"{date_problem(anchor)}")
+            anchor = None
+    if anchor is None:
+        # Relative dates cannot be resolved; they are still checked as written.
+        anchor = today or timezone.localdate()
+        anchor_known = False
+    else:
+        anchor_known = True
 
     available = {section.name: section for section in sections()}
     for name in document:
@@ -187,6 +304,8 @@ def validate(document: Any, *, today: dt.date | None = None) -> Snapshot:
                     index.define(section.name, item["key"], place)
                 continue
             items.append(record)
+            if anchor_known:
+                check_dates(record, place, anchor, problems)
             key = section.key_of(record) if section.key_of else None
             if key is not None:
                 earlier = index.define(section.name, key, place)
@@ -224,7 +343,21 @@ def clear_org() -> None:
 
 
 def write(snapshot: Snapshot, *, replace: bool = False) -> dict[str, int]:
-    """Write a validated snapshot, all or nothing. Refuses a non-empty org unless `replace`."""
+    """Write a validated snapshot, all or nothing. Refuses a non-empty org unless `replace`.
+
+    `validate` refuses whatever a database would (values are checked against leadership_os.storable),
+    so a database error here is a gap in those checks: it is still reported as a refusal, by the
+    database's own words, and nothing is written."""
+    try:
+        return _write(snapshot, replace=replace)
+    except DatabaseError as error:
+        problems = Problems()
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        problems.add("", f"the database refused to store the file ({reason})")
+        raise SnapshotError(problems) from error
+
+
+def _write(snapshot: Snapshot, *, replace: bool) -> dict[str, int]:
     from leadership_os.models import OrgRevision
     from leadership_os.signals import bumps_paused
     from orgfiles.history import write_pending

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from leadership_os.access import Perm, require
 from orgfiles import snapshot
+from orgfiles.format import PAGE_PROBLEM_CAP, PROBLEM_CAP
 
 
 @require_POST
@@ -19,8 +20,10 @@ def load_sample(request: HttpRequest) -> HttpResponse:
         document = snapshot.read_path(snapshot.DEFAULT_SAMPLE)
         counts = snapshot.load(document, replace=True)
     except snapshot.SnapshotError as error:
-        lines = error.problems.lines()
-        messages.error(request, f"The sample org was refused; nothing changed. {'; '.join(lines[:10])}")
+        refusal = error.problems.refusal("The sample org", cap=PAGE_PROBLEM_CAP)
+        if len(error.problems) > PAGE_PROBLEM_CAP:
+            refusal += f"\nThe command 'python manage.py load_sample --replace' lists up to {PROBLEM_CAP}."
+        messages.error(request, refusal)
         return redirect("dashboard")
     summary = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in counts.items())
     messages.success(request, f"The sample organization is loaded: {summary}.")

@@ -17,9 +17,18 @@ from briefs.models import Brief, Engagement, StakeholderPosition
 from decisions.models import Decision, Stance
 from leadership_os.models import KeyCounter, KeyedModel
 from orgfiles import history as snapshot_history
-from orgfiles.format import KeyIndex, Problems, Record, RelDate, RelDateTime, Section, WriteContext
+from orgfiles.format import (
+    KeyIndex,
+    Problems,
+    Record,
+    RelDate,
+    RelDateTime,
+    Section,
+    WriteContext,
+    numbered_key,
+)
 
-EngagementKey = Field(pattern=r"^E-[1-9][0-9]*$", description="E-<number>")
+EngagementKey = numbered_key("E")
 Kind = Literal[
     "customer_briefing",
     "architecture_review",
@@ -37,7 +46,7 @@ POSITION_HISTORY = snapshot_history.Spec.of(StakeholderPosition)
 
 
 class EngagementIn(Record):
-    key: str = EngagementKey
+    key: EngagementKey  # type: ignore[valid-type]
     title: str = Field(min_length=1, max_length=200)
     kind: Kind
     starts_at: RelDateTime
@@ -56,7 +65,7 @@ class EngagementIn(Record):
 
 
 class BriefIn(Record):
-    engagement: str = EngagementKey
+    engagement: EngagementKey  # type: ignore[valid-type]
     objective: str = ""
     one_thing: str = ""
     notes: str = ""

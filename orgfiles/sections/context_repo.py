@@ -17,35 +17,25 @@ names and keys), later ones with what changed.
 
 from __future__ import annotations
 
-import re
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import AfterValidator, Field, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import Field, model_validator
 
 from context_repo import search
 from context_repo.models import ContextEntry, StartHereStep
 from decisions.models import Decision
 from leadership_os.models import KeyCounter, Person
 from orgfiles import history as snapshot_history
-from orgfiles.format import KeyIndex, Problems, Record, RelDate, Section, WriteContext
+from orgfiles.format import KeyIndex, Problems, Record, RelDate, Section, TagName, WriteContext, numbered_key
 from orgfiles.snapshot import sections
 from workstreams.models import Workstream
 
-
-def _entry_key(value: str) -> str:
-    if not re.fullmatch(r"CX-[1-9][0-9]{0,8}", value):
-        raise PydanticCustomError("entry_key", "must be a context entry's key, such as CX-12")
-    return value
-
-
-EntryKey = Annotated[str, AfterValidator(_entry_key)]
-TagName = Annotated[str, Field(min_length=1, max_length=50, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+EntryKey = numbered_key("CX", "must be a context entry's key, such as CX-12")
 HISTORY = snapshot_history.Spec.of(ContextEntry, implied=("number", "key"), authors=("author",))
 
 
 class EntryIn(Record):
-    key: EntryKey
+    key: EntryKey  # type: ignore[valid-type]
     kind: Literal["strategy_bet", "customer_signal", "open_question", "resolved_debate", "framing", "note"]
     title: str = Field(min_length=1, max_length=200)
     body: str = ""

@@ -26,19 +26,28 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from django.contrib.auth import get_user_model
-from pydantic import Field, field_validator
-from pydantic_core import PydanticCustomError
+from pydantic import Field
 
 from decisions.models import Decision, DecisionStakeholder, Option, ReopenCondition
 from leadership_os.models import KeyCounter
 from orgfiles import history as snapshot_history
-from orgfiles.format import KeyIndex, Problems, Record, RelDate, Section, WriteContext, iso, key_number
+from orgfiles.format import (
+    KeyIndex,
+    Problems,
+    Record,
+    RelDate,
+    Section,
+    TagName,
+    WriteContext,
+    iso,
+    key_number,
+    numbered_key,
+)
 
 Status = Literal["draft", "open", "decided", "superseded", "withdrawn"]
-TagName = Annotated[str, Field(min_length=1, max_length=50, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
 
 HISTORY = snapshot_history.Spec.of(Decision, implied=("number", "key"))
 PARTS = {  # a part's kind: its history, and the list of the decision's record that holds it
@@ -76,7 +85,7 @@ class ReopenConditionIn(Record):
 
 
 class DecisionIn(Record):
-    key: str
+    key: numbered_key("D", "must be a decision key such as D-12")  # type: ignore[valid-type]
     title: str = Field(min_length=1, max_length=200)
     question: str = Field(min_length=1)
     context: str = ""
@@ -98,13 +107,6 @@ class DecisionIn(Record):
     stakeholders: list[StakeholderIn] = Field(default_factory=list)
     reopen_conditions: list[ReopenConditionIn] = Field(default_factory=list)
     history: list[snapshot_history.PartEntry] | None = None
-
-    @field_validator("key")
-    @classmethod
-    def _a_decision_key(cls, value: str) -> str:
-        if not re.fullmatch(r"D-[1-9][0-9]*", value):
-            raise PydanticCustomError("decision_key", "must be a decision key such as D-12")
-        return value
 
 
 def check_decisions(items: list[DecisionIn], index: KeyIndex, problems: Problems) -> None:
@@ -154,6 +156,53 @@ def check_decisions(items: list[DecisionIn], index: KeyIndex, problems: Problems
                 f"{place}.options[{chosen[0]}].chosen", f"a {item.status} decision has no chosen option yet"
             )
         snapshot_history.check(item.history, f"{place}.history", index, problems, _parts_of(item))
+    _check_supersession(items, problems)
+
+
+def _check_supersession(items: list[DecisionIn], problems: Problems) -> None:
+    """The chain of supersession as the product keeps it (decisions.services.decision_supersede):
+    a decision another one supersedes is `superseded`, a `superseded` one has a successor, and
+    following `supersedes` from any decision never comes back to it."""
+    position = {item.key: n for n, item in enumerate(items)}
+    status = {item.key: item.status for item in items}
+    supersedes = {
+        item.key: item.supersedes for item in items if item.supersedes and item.supersedes != item.key
+    }
+    successor: dict[str, str] = {}
+    for key, old in supersedes.items():
+        successor.setdefault(old, key)
+    for item in items:
+        place = f"decisions[{position[item.key]}]"
+        old = supersedes.get(item.key)
+        if old in status and status[old] != "superseded":
+            problems.add(
+                f"decisions[{position[old]}].status",
+                f"{old} is superseded by {item.key} ({place}), so its status is 'superseded', not {status[old]!r}",
+            )
+        if item.status == "superseded" and item.key not in successor:
+            problems.add(
+                f"{place}.status", f"{item.key} is 'superseded' but no decision in this file supersedes it"
+            )
+    settled: set[str] = set()  # decisions whose chain has been followed to its end
+    for start in supersedes:
+        chain, on_chain = [start], {start}
+        while True:
+            following = supersedes.get(chain[-1])
+            if following is None or following in settled:
+                break
+            if following in on_chain:
+                cycle = chain[chain.index(following) :]
+                first = min(cycle, key=lambda key: position[key])
+                turn = cycle.index(first)
+                ordered = cycle[turn:] + cycle[:turn] + [first]
+                problems.add(
+                    f"decisions[{position[first]}].supersedes",
+                    "supersession goes round in a circle: " + " supersedes ".join(ordered),
+                )
+                break
+            chain.append(following)
+            on_chain.add(following)
+        settled.update(chain)
 
 
 def _parts_of(item: DecisionIn) -> Callable[[str | None], snapshot_history.Part | str]:

@@ -12,22 +12,23 @@ from leadership_os.models import Person, Surface
 from orgfiles.format import KeyIndex, Problems, Record, RelDate, Section, WriteContext
 
 Slug = Field(min_length=1, max_length=60, pattern=r"^[a-z0-9][a-z0-9_-]*$")
+SurfaceSlug = Field(min_length=1, max_length=40, pattern=r"^[a-z0-9][a-z0-9_-]*$")
 
 
 class PersonIn(Record):
     key: str = Slug
     name: str = Field(min_length=1, max_length=120)
-    title: str = ""
-    organization: str = ""
+    title: str = Field(default="", max_length=120)
+    organization: str = Field(default="", max_length=120)
     affiliation: Literal["internal", "customer", "agency", "partner"] = "internal"
-    email: str = ""
+    email: str = Field(default="", max_length=254)
     user: str | None = Field(default=None, description="The username of this person's login, if any.")
     surface: str | None = None
     left_on: RelDate | None = None
 
 
 class SurfaceIn(Record):
-    key: str = Slug
+    key: str = SurfaceSlug
     name: str = Field(min_length=1, max_length=80)
     description: str = ""
     retired_on: RelDate | None = None

@@ -35,6 +35,7 @@ from orgfiles.format import (
     SnapshotError,
     WriteContext,
     key_number,
+    numbered_key,
 )
 from orgfiles.sections.workstreams import COMMITMENT_HISTORY, add_commitment_history
 from orgfiles.snapshot import sections
@@ -43,7 +44,7 @@ from rhythms.models import Occurrence, Ritual
 from rhythms.services import local_zone, normalized_start, ritual_sync_occurrences
 from workstreams.models import Commitment, Workstream
 
-RitualKey = Field(pattern=r"^R-[1-9]\d*$")
+RitualKey = numbered_key("R")
 HISTORY = snapshot_history.Spec.of(Ritual, implied=("number", "key"))
 OCCURRENCE_HISTORY = snapshot_history.Spec.of(Occurrence, implied=("ritual",))
 Kind = Literal[
@@ -53,7 +54,7 @@ Kind = Literal[
 
 
 class RitualIn(Record):
-    key: str = RitualKey
+    key: RitualKey  # type: ignore[valid-type]
     name: str = Field(min_length=1, max_length=200)
     kind: Kind
     rrule: str = Field(min_length=1, max_length=300)
@@ -72,7 +73,7 @@ class RitualIn(Record):
 
 
 class CommitmentMadeIn(Record):
-    key: str = Field(pattern=r"^C-[1-9]\d*$")
+    key: numbered_key("C")  # type: ignore[valid-type]
     description: str = Field(min_length=1, max_length=300)
     owner: str | None = None
     promised_to: str | None = None
@@ -83,7 +84,7 @@ class CommitmentMadeIn(Record):
 
 
 class OccurrenceIn(Record):
-    ritual: str = RitualKey
+    ritual: RitualKey  # type: ignore[valid-type]
     scheduled_for: RelDateTime | None = None
     index: int | None = Field(default=None, ge=-500, le=500)
     status: Literal["planned", "held", "skipped"] = "held"

@@ -19,14 +19,23 @@ from pydantic import Field
 
 from leadership_os.models import KeyCounter
 from orgfiles import history as snapshot_history
-from orgfiles.format import KeyIndex, Problems, Record, RelDate, Section, WriteContext, iso, key_number
+from orgfiles.format import (
+    KeyIndex,
+    Problems,
+    Record,
+    RelDate,
+    Section,
+    TagName,
+    WriteContext,
+    iso,
+    key_number,
+    numbered_key,
+)
 from workstreams.models import Commitment, Escalation, State, StatusUpdate, Workstream
 from workstreams.services import apply_state_rules
 
 StateName = Literal["on_track", "at_risk", "blocked", "paused", "done"]
 EscalationName = Literal["none", "watching", "escalated", "resolved"]
-_WS_KEY = r"^WS-[1-9][0-9]*$"
-_C_KEY = r"^C-[1-9][0-9]*$"
 
 HISTORY = snapshot_history.Spec.of(
     Workstream, implied=("number", "key"), optional=("archived_on", "archive_reason")
@@ -51,12 +60,12 @@ def add_commitment_history(
 
 
 class WorkstreamIn(Record):
-    key: str = Field(pattern=_WS_KEY)
+    key: numbered_key("WS")  # type: ignore[valid-type]
     name: str = Field(min_length=1, max_length=200)
     description: str = ""
     surface: str | None = None
     owner: str | None = None
-    tags: list[str] = []
+    tags: list[TagName] = []
     state: StateName = "on_track"
     next_decision_on: RelDate | None = None
     next_decision: str | None = None
@@ -81,7 +90,7 @@ class StatusUpdateIn(Record):
 
 
 class CommitmentIn(Record):
-    key: str = Field(pattern=_C_KEY)
+    key: numbered_key("C")  # type: ignore[valid-type]
     description: str = Field(min_length=1, max_length=300)
     workstream: str | None = None
     owner: str | None = None

@@ -60,7 +60,9 @@ def problems_of(doc: dict) -> list[str]:
 
 
 def test_a_decision_loads_with_its_parts_and_keeps_its_key() -> None:
-    counts = snapshot.load(document(a_decided(), a_decided("D-9", title="Later", supersedes="D-4")))
+    counts = snapshot.load(
+        document(a_decided(status="superseded"), a_decided("D-9", title="Later", supersedes="D-4"))
+    )
     assert counts["decisions"] == 2
     decision = Decision.objects.get(key="D-4")
     assert decision.decided_on == ANCHOR - dt.timedelta(days=30)
@@ -146,7 +148,7 @@ def test_a_decision_superseded_twice_and_a_duplicate_key_are_refused() -> None:
 def test_export_then_import_gives_the_same_decisions() -> None:
     snapshot.load(
         document(
-            a_decided(),
+            a_decided(status="superseded"),
             a_decided(
                 "D-9",
                 title="Later",

@@ -20,10 +20,6 @@ class Command(BaseCommand):
             document = snapshot.read_path(Path(options["path"]))
             counts = snapshot.load(document, replace=options["replace"])
         except snapshot.SnapshotError as error:
-            lines = error.problems.lines()
-            raise CommandError(
-                f"The file was refused ({len(lines)} problem{'s' if len(lines) != 1 else ''}); nothing was written:\n  "
-                + "\n  ".join(lines)
-            ) from None
+            raise CommandError(error.problems.refusal("The file")) from None
         summary = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in counts.items()) or "nothing"
         self.stdout.write(self.style.SUCCESS(f"Imported {summary}."))

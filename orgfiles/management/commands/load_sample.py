@@ -45,11 +45,7 @@ class Command(BaseCommand):
                 document = snapshot.read_path(Path(options["path"]))
                 counts = snapshot.load(document, replace=options["replace"])
             except snapshot.SnapshotError as error:
-                lines = error.problems.lines()
-                raise CommandError(
-                    f"The snapshot was refused ({len(lines)} problem{'s' if len(lines) != 1 else ''}); nothing was written:\n  "
-                    + "\n  ".join(lines)
-                ) from None
+                raise CommandError(error.problems.refusal("The snapshot")) from None
             summary = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in counts.items()) or "nothing"
             self.stdout.write(self.style.SUCCESS(f"Loaded {summary}."))
         if options["demo_users"]:
