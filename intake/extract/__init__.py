@@ -65,6 +65,11 @@ def extract(
         found = dates.find_due("by " + structure.next_meeting_text, meeting_date)
         next_meeting = found.date if found else None
     listed = people_from_names(structure.attendees)
+    if people and listed:
+        # The notes name who was there: resolve owners among them when they are on the list given.
+        named = {fold(p.name) for p in listed} | {fold(h) for p in listed for h in p.handles}
+        present = [p for p in people if fold(p.name) in named or any(fold(h) in named for h in p.handles)]
+        people = present or people
     people = list(people) if people else listed
     speakers = {line.speaker for line in lines if line.speaker}
     if not people and fmt in ("vtt", "srt", "slack"):

@@ -129,7 +129,12 @@ def _cues(text: str, timing: re.Pattern[str], label: str, *, header: bool) -> li
             if header and re.match(r"^(NOTE|STYLE|REGION)\b", raw):
                 skipping_block = True
                 continue
-            if re.fullmatch(r"\s*\d+\s*", raw) or header:
+            following = lines[number] if number < len(lines) else ""
+            if re.search(r"\d:\d\d", raw):
+                raise SourceError(
+                    f"line {number}: '{raw.strip()[:60]}' is not a valid {label} timing (hh:mm:ss.ttt --> hh:mm:ss.ttt)."
+                )
+            if "-->" in following and (header or re.fullmatch(r"\s*\d+\s*", raw)):
                 continue  # a cue number or a cue identifier
             raise SourceError(f"line {number}: text outside a cue; expected a {label} timing line first.")
         content = raw

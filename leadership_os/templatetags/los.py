@@ -24,7 +24,10 @@ NAV = [
     ("briefs:engagement_list", "Briefs"),
     ("rhythms:calendar", "Rhythms"),
     ("context_repo:entry_list", "Context"),
+    ("intake:inbox", "Intake"),
 ]
+# Pages in the navigation only for those who may open them.
+NAV_PERMS = {"intake:inbox": "leadership_os.edit_all"}
 
 
 def _reverse_or_none(name: str) -> str | None:
@@ -40,7 +43,10 @@ def main_nav(context: dict[str, Any]) -> dict[str, Any]:
     request = context.get("request")
     current = request.path if request else ""
     items = []
+    user = context.get("user")
     for name, label in NAV:
+        if name in NAV_PERMS and not (user is not None and user.has_perm(NAV_PERMS[name])):
+            continue
         url = _reverse_or_none(name)
         if url is None:
             continue
