@@ -152,7 +152,7 @@ def source_accept_kind(request: HttpRequest, pk: int, kind: str) -> HttpResponse
         messages.error(request, f"Nothing was accepted: {text}")
     else:
         note = f" {len(left)} left to review one by one." if left else ""
-        messages.success(request, f"Accepted {len(accepted)} × {label}.{note}")
+        messages.success(request, f"Accepted {len(accepted)}: {label}.{note}")
     return redirect("intake:source_review", source.pk)
 
 

@@ -95,9 +95,7 @@ def validate_date(value: dt.date) -> None:
 
     problem = date_problem(value) if isinstance(value, dt.date) else None
     if problem:
-        raise ValidationError(
-            f"Enter a date from {MIN_DATE:%-d %B %Y} to {MAX_DATE:%-d %B %Y}.", code="unstorable"
-        )
+        raise ValidationError(f"Enter a date from {MIN_DATE:%-d %B %Y} to {MAX_DATE:%-d %B %Y}.", code="unstorable")
 
 
 class StorableFormMixin:
