@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -68,6 +69,11 @@ def _fingerprint(kind: str, text: str) -> str:
     return hashlib.sha256(f"{kind}\n{fold(text)}".encode()).hexdigest()
 
 
+def _first_heading(text: str) -> str | None:
+    found = re.search(r"^#{1,3}\s+(.+?)\s*#*\s*$", "\n".join(text.splitlines()[:10]), re.M)
+    return found.group(1) if found else None
+
+
 def _local_date(value: dt.datetime | None) -> dt.date | None:
     return timezone.localdate(value) if value else None
 
@@ -103,15 +109,19 @@ def source_create(
         found = extractor.extract(text, filename=filename, fmt=fmt).meeting_date
         meeting_date = found if found and not date_problem(found) else None
     if not title.strip():
-        title = (
-            str(occurrence.ritual.name)
-            if occurrence
-            else engagement.title
-            if engagement
-            else filename or "Pasted notes"
-        )
-        if meeting_date:
-            title = f"{title}, {meeting_date:%-d %b %Y}"
+        heading = _first_heading(text) if fmt == "markdown" else None
+        if heading:
+            title = heading
+        else:
+            title = (
+                str(occurrence.ritual.name)
+                if occurrence
+                else engagement.title
+                if engagement
+                else filename or "Pasted notes"
+            )
+            if meeting_date:
+                title = f"{title}, {meeting_date:%-d %b %Y}"
     with transaction.atomic():
         source = Source(
             title=clean_text(title.strip())[:200],

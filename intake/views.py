@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -165,12 +166,22 @@ def _proposal(pk: int) -> Proposal:
 
 def _card(request: HttpRequest, proposal: Proposal, **extra: Any) -> HttpResponse:
     if is_fragment_request(request):
-        return render_page(
+        response = render_page(
             request,
             REVIEW,
             {"proposal": proposal, "source": proposal.source, **extra},
             partial="intake-proposal",
         )
+        # The counts above the cards change with each review: swapped out of band.
+        context = _review_context(proposal.source, oob=True)
+        group = next((g for g in context["groups"] if g["kind"] == proposal.kind), None)
+        extra_html = render_to_string(f"{REVIEW}#intake-summary", context, request=request)
+        if group is not None:
+            extra_html += render_to_string(
+                f"{REVIEW}#intake-group-head", {**context, "group": group}, request=request
+            )
+        response.content = response.content + extra_html.encode()
+        return response
     for error in extra.get("errors", []):
         messages.error(request, f"Not accepted: {error}")
     return redirect(reverse("intake:source_review", args=[proposal.source_id]) + f"#proposal-{proposal.pk}")

@@ -251,7 +251,10 @@ def test_accepting_an_action_creates_a_commitment_linked_to_its_lines(cos_client
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 200
-    assert f'id="proposal-{proposal.pk}"' in response.content.decode()
+    body = response.content.decode()
+    assert f'id="proposal-{proposal.pk}"' in body and "<html" not in body
+    assert 'id="intake-summary" class="subtitle" hx-swap-oob="true"' in body
+    assert 'id="group-head-action" class="panel-header" hx-swap-oob="true"' in body
     commitment = Commitment.objects.get()
     assert commitment.description == "Ada to send the beta invite list by Friday"
     assert commitment.owner.key == "ada-brooks"
@@ -264,7 +267,7 @@ def test_accepting_an_action_creates_a_commitment_linked_to_its_lines(cos_client
     proposal.refresh_from_db()
     assert (proposal.status, proposal.result_key) == ("accepted", commitment.key)
     page = cos_client.get(reverse("intake:record_provenance", args=[commitment.key])).content.decode()
-    assert source.title in page and "line 13" in page
+    assert "Product review 2026-12-03" in page and "line 13" in page
 
 
 def test_an_action_without_a_due_date_is_not_accepted_and_nothing_is_written(
