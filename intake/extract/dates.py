@@ -53,6 +53,7 @@ RELATIVE = re.compile(
     + _WEEKDAY.replace("?P<weekday>", "?:")
     + r"|in (?:a|one|two|three|four|five|six|couple of|\d{1,2}) (?:days?|weeks?)"
     r"|within (?:a|one|two|three|four|\d{1,2}) (?:days?|weeks?)"
+    r"|(?:the )?end of (?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b"
     r"|(?:end of |by )?q[1-4]\b"
     r"|next (?:month|quarter)"
     r"|(?:before|by|at|until|for|in) (?:the )?next (?:week's |month's )?(?:review|meeting|call|sync|session|standup|retro|check-?in|one|time)"
@@ -154,6 +155,13 @@ def resolve_relative(phrase: str, meeting: dt.date | None, next_meeting: dt.date
         return Due(_quarter_end(meeting.year, (meeting.month - 1) // 3 + 1), phrase)
     if words in ("eoy", "end of year", "end of the year"):
         return Due(dt.date(meeting.year, 12, 31), phrase)
+    month_end = re.match(r"(?:the )?end of ([a-z]+)", words)
+    if month_end and month_end.group(1) not in ("day", "week", "month", "quarter", "year", "the"):
+        number = month_number(month_end.group(1))
+        end = _month_end(meeting.year, number)
+        if (meeting - end).days > 60:
+            end = _month_end(meeting.year + 1, number)
+        return Due(end, phrase)
     quarter = re.search(r"q([1-4])", words)
     if quarter:
         end = _quarter_end(meeting.year, int(quarter.group(1)))

@@ -396,7 +396,7 @@ DECISION_SENTENCE = re.compile(
 )
 DECISION_PHRASE = re.compile(
     r"(?:^|\b)(?:no objections?[,;.]?\s*(?:so\s+)?(?:agreed|approved|accepted|resolved|adopted|carried)|"
-    r"(?:motion|proposal|resolution|pr|pep|rfc|request|change|budget|plan|amendment)\s*(?:#?\d+\s*)?(?:was|is|has been)?\s*(?:approved|adopted|accepted|passed|carried|rejected)\b|"
+    r"(?:motion|proposal|resolution|pr|pep|rfc|request|change|budget|plan|amendment)\s*(?:#?\d+\s*)?(?:was|is|has been)?\s*(?:approved|adopted|accepted|passed|passes|carried|carries|rejected)\b|\bno objections?\.?\s*$|"
     r"consensus\s+(?:is|was|to|on|that|reached|in the room)|(?:agreed|approved|accepted) by (?:all|everyone|consensus|the group)|(?:all|everyone) agreed|(?:reached|have|had|there is|there was)\s+consensus|"
     r"approved\s+(?:by|unanimously|with)|unanimous(?:ly)?\s+(?:approved|accepted|agreed|adopted|vote)|"
     r"decision\s+(?:is|was|made)\s+(?:to|that)|the decision is|(?:we(?:'re| are| will|'ll)?)\s+go(?:ing)? with|"
@@ -407,7 +407,7 @@ NOT_DECISION = re.compile(
     r"\b(?:not (?:yet )?(?:decided|agreed)|no decision|didn'?t (?:decide|agree)|did not (?:decide|agree)|undecided|yet to (?:decide|agree)|"
     r"need(?:s|ed)? to (?:decide|agree)|will (?:decide|agree)|to be decided|decide whether|decide if|decide between|"
     r"(?:can|could|should|would|might|must) (?:decide|agree)|if (?:we|they) (?:decide|agree)|agree(?:d)? to disagree|"
-    r"unless|whether (?:to|we)|was (?:not|n't) (?:approved|accepted)|pending|proposed)\b|\?\s*$",
+    r"unless|whether (?:to|we)|was (?:not|n't) (?:approved|accepted)|pending|proposed|lack of (?:community )?consensus|no consensus|without consensus|not (?:yet )?(?:approved|accepted))\b|\?\s*$",
     re.I,
 )
 NEEDED = re.compile(
@@ -484,7 +484,7 @@ STATE_WORDS = [
     ),
 ]
 NAMED_SIGNAL = re.compile(
-    r"^(?P<who>[A-Z][\w&.\-]+(?:\s+[A-Z][\w&.\-]+)?)(?:'s\s+(?:team|cto|ciso|cio|lead|admin|buyer|procurement))?\s+(?:\([^)]{1,30}\)\s+)?"
+    r"^(?P<who>[A-Z][\w&.\-]+(?:\s+[A-Z][\w&.\-]+)?)(?P<team>'s\s+(?:\w+\s+)?(?:team|cto|ciso|cio|lead|admins?|buyers?|procurement|legal|security|users|engineers))?\s+(?:\([^)]{1,30}\)\s+)?"
     r"(?:also\s+|again\s+)?(?:said|says|asked|asks|complained|complains|reported|requested|requests|wants|told us|pushed back|flagged|threatened|is asking|are asking|would like)\b"
 )
 SPEAKER_SIGNAL = re.compile(
@@ -541,6 +541,8 @@ class Rules:
             return True
         if self.resolver or self.attendee_words:
             return False
+        if re.search(r"(?:tion|sion|ment|ness|ity|ance|ence|ing|ship|ure|ism)$", low.split()[0]):
+            return False  # a noun ("Suggestion to create …"), not a name
         if raw[0].isupper() and not raw.isupper():
             return all(
                 word[0].isupper() or word in ("van", "von", "de", "da", "del", "der", "le", "la")
@@ -551,6 +553,9 @@ class Rules:
     def is_external(self, raw: str) -> bool:
         person = self.resolver.resolve(raw).person
         return any(p.key == person and p.external for p in self.resolver.people)
+
+    def is_organization(self, raw: str) -> bool:
+        return fold(raw) in {fold(org) for org in self.org_names}
 
     def is_known_person(self, raw: str) -> bool:
         low = fold(raw)
@@ -649,8 +654,8 @@ class Rules:
         out: list[Proposal] = []
         for sentence in sentences(text):
             for proposal in self._sentence(item, sentence, speaker, section):
-                if proposal.kind in ("blocker", "signal", "update") and any(
-                    p.kind == proposal.kind for p in out
+                if proposal.kind in ("blocker", "signal", "update", "decision") and any(
+                    p.kind == proposal.kind and (p.kind != "decision" or p.text == proposal.text) for p in out
                 ):
                     continue
                 out.append(proposal)
@@ -818,7 +823,11 @@ class Rules:
             if NEEDED.search(body) and not DEFER_DECISION.search(body):
                 out.append(self._make("decision_needed", body, item, "decision-needed-sentence"))
             else:
-                out.append(self._make("decision", body, item, "decision-sentence"))
+                whole = clean_inline(item.text)
+                # A short paragraph is the decision's context ("A moved X. B seconded. The motion passes.").
+                out.append(
+                    self._make("decision", whole if len(whole) <= 300 else body, item, "decision-sentence")
+                )
                 out.extend(self._embedded_action(item, body, speaker))
                 return out
         elif NEEDED.search(body) and not re.match(r"(?i)\W*(goal|purpose|objective)\b", body):
@@ -859,7 +868,11 @@ class Rules:
             out.append(self._make("signal", body, item, "signal-speaker"))
             return out
         named = NAMED_SIGNAL.match(re.sub(r"(?i)^(?:heads up|fyi|note|btw)\s*[:,\-–—]\s*", "", body))
-        if named and self.resolver and not self.is_known_person(named.group("who")):
+        if (
+            named
+            and (named.group("team") or self.is_organization(named.group("who")))
+            and not self.is_known_person(named.group("who"))
+        ):
             out.append(self._make("signal", body, item, "signal-named"))
             return out
         # Workstream updates.
@@ -888,8 +901,9 @@ class Rules:
             what = match.group("what")
             verb = match.group("verb").lower()
             lowercase_handle = owner[0].islower() and not owner.startswith("@")
+            parts = [p for p in re.split(r"\s*(?:,|&|\band\b|/)\s*", owner) if p]
             if (
-                self.is_name(first)
+                all(self.is_name(part) for part in parts)
                 and not (
                     lowercase_handle
                     and not self.resolver.knows(owner)

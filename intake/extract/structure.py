@@ -174,7 +174,9 @@ def build(lines: list[Line], known_names: set[str] | None = None) -> Structure:
     texts = [line.text for line in lines]
 
     def current_section() -> str:
-        for _, kind, _ in reversed(heading_stack):
+        for depth, (_, kind, _) in enumerate(reversed(heading_stack)):
+            if kind == "agenda" and depth > 0:
+                return "other"  # notes under an agenda's sub-headings are the minutes themselves
             if kind != "other":
                 return kind
         return "other"

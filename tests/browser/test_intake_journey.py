@@ -150,7 +150,9 @@ def test_the_chief_of_staff_turns_product_review_notes_into_records(page: Page, 
 
     # The radar: the undecided SCIM cluster, and the workstream now blocked.
     page.goto(f"{live_server.url}/radar/")
+    expect(page.locator("main")).to_contain_text("signal-cluster-undecided")
     expect(page.locator("main")).to_contain_text("scim")
+    expect(page.locator("main")).not_to_contain_text(promise.key)  # re-committed: no longer slipped
     assert_accessible(page)
     screenshot(page, "intake-radar")
     workstream.refresh_from_db()
