@@ -535,6 +535,8 @@ class Rules:
             return False
         if raw.startswith("@"):
             return True
+        if raw.islower() and re.fullmatch(r"[a-z][\w.\-]{1,30}", raw) and low in self.attendee_words:
+            return True
         if self.resolver.knows(raw) or low in self.attendee_words or low.split()[0] in self.attendee_words:
             return True
         if low in ROLE_OWNERS:
@@ -801,8 +803,12 @@ class Rules:
 
     def _sentence(self, item: Item, sentence: str, speaker: str | None, section: str) -> list[Proposal]:
         text = sentence.strip().rstrip()
+        # "[yang] text" (Kubernetes notes) and "Alice: text" name who spoke.
+        bracket = re.match(r"^\[@?([\w.\- ]{2,30})\]\s+(?![:–—])(.+)$", text)
+        if bracket and self.is_name(bracket.group(1)):
+            speaker, text = bracket.group(1).strip(), bracket.group(2).strip()
+            text = re.sub(r"^\((?:added|edited|noted)[^)]*\)\s*", "", text)
         body = text
-        # "Alice: text" in notes is a speaker's prefix unless the section makes it an owner.
         prefix = OWNER_COLON.match(text)
         if (
             prefix
@@ -897,7 +903,6 @@ class Rules:
         match = OWNER_ACTION.match(body)
         if match:
             owner = match.group("owner")
-            first = re.split(r"\s*(?:,|&|\band\b|/)\s*", owner)[0]
             what = match.group("what")
             verb = match.group("verb").lower()
             lowercase_handle = owner[0].islower() and not owner.startswith("@")

@@ -49,7 +49,7 @@ SECTION_WORDS: tuple[tuple[str, str], ...] = (
 _SECTION_RES = [(kind, re.compile(rf"^(?:\d+[.)]?\s*)?(?:{words})$")) for kind, words in SECTION_WORDS]
 
 ROLE_LINE = re.compile(
-    r"^(?:action[- ]items? scribe|scribe(?:nick)?|scribes|note[- ]?takers?|notetaker|notes by|minutes? ?(?:by|taker)?|taking notes|chairs?|co-?chairs?|"
+    r"^(?:action[- ]items? scribe|bosun|scribe(?:nick)?|scribes|note[- ]?takers?|notetaker|notes by|minutes? ?(?:by|taker)?|taking notes|chairs?|co-?chairs?|"
     r"facilitators?|moderators?|timekeepers?|hosts?|recorders?|recording|recorded|video|audio|date|time|when|where|location|zoom|meet|"
     r"meeting (?:link|id|notes|recording|date)|dial[- ]?in|irc|channel|slides|calendar|doc|docs|document|previous (?:meeting|minutes)|"
     r"last (?:meeting|minutes)|next meeting|next call|meeting|duration|start(?:ed)?|end(?:ed)?|called to order|adjourned|quorum|"
