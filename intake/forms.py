@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.text import slugify
 
 from briefs.models import Engagement
@@ -12,6 +14,7 @@ from intake.extract.readers import MAX_SOURCE_BYTES
 from intake.models import Proposal
 from leadership_os.models import Person
 from leadership_os.storable import StorableFormMixin
+from rhythms.models import Occurrence
 
 MAX_MB = MAX_SOURCE_BYTES // 1024 // 1024
 
@@ -36,6 +39,12 @@ class SourceForm(StorableFormMixin, forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text="Default: from the link, the file name or a heading.",
     )
+    occurrence = forms.ModelChoiceField(
+        queryset=Occurrence.objects.none(),
+        required=False,
+        label="Ritual occurrence",
+        help_text="Commitments are recorded as promised there; 'before the next review' is its next one.",
+    )
     engagement = forms.ModelChoiceField(
         queryset=Engagement.objects.none(),
         required=False,
@@ -44,7 +53,16 @@ class SourceForm(StorableFormMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["engagement"].queryset = Engagement.objects.order_by("-starts_at")[:200]  # type: ignore[attr-defined]
+        self.fields["engagement"].queryset = Engagement.objects.order_by("-starts_at")  # type: ignore[attr-defined]
+        now = timezone.now()
+        occurrences = Occurrence.objects.select_related("ritual").filter(
+            starts_at__gte=now - dt.timedelta(days=30), starts_at__lte=now + dt.timedelta(days=1)
+        )
+        field = self.fields["occurrence"]
+        field.queryset = occurrences.order_by("-starts_at")  # type: ignore[attr-defined]
+        field.label_from_instance = lambda o: (  # type: ignore[attr-defined]
+            f"{o.ritual.name}, {timezone.localtime(o.starts_at):%a %-d %b %Y}"
+        )
 
     def clean_upload(self) -> Any:
         upload = self.cleaned_data.get("upload")
@@ -58,6 +76,10 @@ class SourceForm(StorableFormMixin, forms.Form):
         data = super().clean()
         if not (data.get("text") or "").strip() and not data.get("upload"):
             raise forms.ValidationError("The source is empty: paste the notes or choose a file.")
+        if data.get("occurrence") and data.get("engagement"):
+            raise forms.ValidationError(
+                "Link the notes to a ritual occurrence or to an engagement, not both."
+            )
         if (data.get("text") or "").strip() and data.get("upload"):
             raise forms.ValidationError("Paste the notes or upload a file, not both.")
         return data

@@ -27,6 +27,7 @@ from decisions.models import Decision
 from decisions.services import decision_create, decision_update
 from intake import extract as extractor
 from intake.extract.people import fold
+from intake.extract.structure import section_kind
 from intake.models import Proposal, Provenance, Source
 from leadership_os.locking import StaleEdit
 from leadership_os.models import Person, Tag
@@ -71,7 +72,9 @@ def _fingerprint(kind: str, text: str) -> str:
 
 def _first_heading(text: str) -> str | None:
     found = re.search(r"^#{1,3}\s+(.+?)\s*#*\s*$", "\n".join(text.splitlines()[:10]), re.M)
-    return found.group(1) if found else None
+    if found is None or section_kind(found.group(1)) != "other":
+        return None  # "## Action items" names a section, not the meeting
+    return found.group(1)
 
 
 def _local_date(value: dt.datetime | None) -> dt.date | None:
@@ -109,7 +112,7 @@ def source_create(
         found = extractor.extract(text, filename=filename, fmt=fmt).meeting_date
         meeting_date = found if found and not date_problem(found) else None
     if not title.strip():
-        heading = _first_heading(text) if fmt == "markdown" else None
+        heading = _first_heading(text) if fmt == "markdown" and not (occurrence or engagement) else None
         if heading:
             title = heading
         else:

@@ -46,6 +46,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
                 text=None if upload else data["text"],
                 upload=(upload.name, upload.read()) if upload else None,
                 meeting_date=data.get("meeting_date"),
+                occurrence=data.get("occurrence"),
                 engagement=data.get("engagement"),
             )
         except SourceError as error:

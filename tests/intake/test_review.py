@@ -466,3 +466,47 @@ def test_the_review_page_query_count_does_not_grow_with_proposals(cos_client, ch
             assert cos_client.get(reverse("intake:source_review", args=[source.pk])).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_notes_of_a_ritual_occurrence_take_its_date_attendees_and_next_review(
+    cos_client, chief_of_staff
+) -> None:
+    from tests.rhythms.factories import OccurrenceFactory, RitualFactory, local
+
+    alex = PersonFactory(key="alex-kim", name="Alex Kim")
+    PersonFactory(key="alex-roy", name="Alex Roy")  # not in the ritual: "Alex" is still one person there
+    ritual = RitualFactory(name="Product review", attendees=[alex])
+    occurrence = OccurrenceFactory(ritual=ritual, scheduled_for=local(2026, 12, 1))
+    OccurrenceFactory(ritual=ritual, scheduled_for=local(2026, 12, 8))
+    source = services.source_create(
+        by=chief_of_staff,
+        text="## Actions\n- Alex to re-run the evals before the next review\n",
+        occurrence=occurrence,
+    )
+    assert source.meeting_date == dt.date(2026, 12, 1)
+    assert source.title == "Product review, 1 Dec 2026"
+    proposal = source.proposals.get()
+    assert (proposal.owner.key, proposal.due_on) == ("alex-kim", dt.date(2026, 12, 8))
+    cos_client.post(reverse("intake:proposal_accept", args=[proposal.pk]), {"version": proposal.version})
+    assert Commitment.objects.get().occurrence == occurrence
+
+
+def test_a_position_goes_into_the_linked_engagement_s_brief(cos_client, chief_of_staff, people) -> None:
+    from briefs.models import StakeholderPosition
+    from tests.rhythms.factories import EngagementFactory
+
+    engagement = EngagementFactory(title="Northwind QBR", starts_at=timezone_now())
+    source = services.source_create(
+        by=chief_of_staff, text="- Ben is against a public waitlist.\n", engagement=engagement
+    )
+    proposal = source.proposals.get(kind="position")
+    cos_client.post(reverse("intake:proposal_accept", args=[proposal.pk]), {"version": proposal.version})
+    position = StakeholderPosition.objects.get()
+    assert (position.person.key, position.stance, position.engagement) == ("ben-osei", "oppose", engagement)
+    assert "line 1" in position.source
+
+
+def timezone_now():  # type: ignore[no-untyped-def]
+    from django.utils import timezone
+
+    return timezone.now()
