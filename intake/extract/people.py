@@ -105,9 +105,9 @@ def people_from_names(names: list[str]) -> list[Person]:
     for name in names:
         name = name.strip()
         handle = None
-        found = re.match(r"^(.*?)\s*\(?@([\w.-]+)\)?\s*$", name)
+        found = re.match(r"^(.*?)\s*(?:\(?@([\w.-]+)\)?|\(([A-Z]{2,4})\))\s*$", name)
         if found and found.group(1):
-            name, handle = found.group(1).strip(), found.group(2)
+            name, handle = found.group(1).strip(), found.group(2) or found.group(3)
         elif name.startswith("@"):
             handle = name[1:]
             name = handle

@@ -407,7 +407,7 @@ NOT_DECISION = re.compile(
     r"\b(?:not (?:yet )?(?:decided|agreed)|no decision|didn'?t (?:decide|agree)|did not (?:decide|agree)|undecided|yet to (?:decide|agree)|"
     r"need(?:s|ed)? to (?:decide|agree)|will (?:decide|agree)|to be decided|decide whether|decide if|decide between|"
     r"(?:can|could|should|would|might|must) (?:decide|agree)|if (?:we|they) (?:decide|agree)|agree(?:d)? to disagree|"
-    r"unless|whether (?:to|we)|was (?:not|n't) (?:approved|accepted)|pending|proposed|lack of (?:community )?consensus|no consensus|without consensus|not (?:yet )?(?:approved|accepted))\b|\?\s*$",
+    r"unless|whether (?:to|we)|was (?:not|n't) (?:approved|accepted)|pending|proposed|lack of (?:community )?consensus|no consensus|without consensus|(?:ask|asking|seek|seeking|request|requesting|get|call|calling|look|looking) (?:for )?consensus|(?:could|should|would|might|may|will|can|try to) (?:\w+ ){0,3}consensus|not (?:yet )?(?:approved|accepted))\b|\?\s*$",
     re.I,
 )
 NEEDED = re.compile(
@@ -521,7 +521,7 @@ class Rules:
         self.tags = tags
         orgs = "|".join(re.escape(org) for org in sorted(organizations, key=len, reverse=True) if org.strip())
         self.signal = re.compile(
-            rf"(?:^|\b)(?P<who>{SIGNAL_SUBJECT.format(orgs=orgs or '(?!x)x')})(?:\s+(?:\w+\s+){{0,3}}?)?\s*(?:(?:also|again|repeatedly|explicitly|specifically|really|strongly|clearly|just)\s+)?{SIGNAL_VERB}\b",
+            rf"(?:^|\b)(?P<who>{SIGNAL_SUBJECT.format(orgs=orgs or '(?!x)x')})(?:\s+(?:(?!(?:that|which|who|whom|we|i|you|to|if|when|so|and|but)\b)\w+\s+){{0,3}}?)?\s*(?:(?:also|again|repeatedly|explicitly|specifically|really|strongly|clearly|just)\s+)?{SIGNAL_VERB}\b",
             re.I,
         )
         self.org_names = [org for org in organizations if org.strip()]
@@ -799,7 +799,14 @@ class Rules:
             if due:
                 self.due("", proposal, due)
             return [proposal]
-        return []
+        # Any other table ("Topic | Notes"): its cells read as one line of notes.
+        text = " — ".join(value for value in row.values() if value)
+        out: list[Proposal] = []
+        for sentence in sentences(text):
+            out.extend(
+                p for p in self._sentence(item, sentence, item.speaker, item.section) if p.kind != "action"
+            )
+        return out[:1]
 
     def _sentence(self, item: Item, sentence: str, speaker: str | None, section: str) -> list[Proposal]:
         text = sentence.strip().rstrip()
@@ -926,6 +933,8 @@ class Rules:
                 self.due(body, proposal, item.due_hint)
                 return proposal
         match = SELF_ACTION.match(body)
+        if match is None and speaker and "will" not in self.attendee_words:
+            match = re.match(r"^Will\s+(?P<what>[a-z].+)$", body)  # "JWS: Will catch up on the notes"
         if match and not SELF_NOT_ACTION.match(match.group("what")) and not body.rstrip().endswith("?"):
             proposal = self._make("action", body, item, "action-first-person")
             if speaker and self.is_name(speaker):

@@ -147,9 +147,11 @@ def _attendee_names(text: str) -> list[str]:
     names = []
     text = re.sub(r"^\W*[A-Za-z ]{2,30}:\s*", "", text)
     for part in re.split(r"[,;]|\band\b|\s{2,}", text):
-        part = re.sub(r"\(.*?\)|\[.*?\]", "", part)
+        part = re.sub(r"\((?![A-Z]{2,4}\))[^)]*\)|\[.*?\]", "", part)  # keep "(SFC)", a person's initials
         part = part.split(" - ")[0].split(" – ")[0].strip(" *_.\t")
-        if re.fullmatch(r"@?[\w.'’\-]+(?: @?[\w.'’\-]+){0,4}", part) and part.lower() not in {
+        if re.fullmatch(
+            r"@?[\w.'’\-]+(?: @?[\w.'’\-]+){0,4}(?: \([A-Z]{2,4}\))?", part
+        ) and part.lower() not in {
             "none",
             "n/a",
             "tbd",
