@@ -104,16 +104,16 @@ def people_from_names(names: list[str]) -> list[Person]:
     seen: set[str] = set()
     for name in names:
         name = name.strip()
-        handle = None
-        found = re.match(r"^(.*?)\s*(?:\(?@([\w.-]+)\)?|\(([A-Z]{2,4})\))\s*$", name)
-        if found and found.group(1):
-            name, handle = found.group(1).strip(), found.group(2) or found.group(3)
-        elif name.startswith("@"):
-            handle = name[1:]
-            name = handle
+        handles: list[str] = []
+        for found in re.findall(r"\(?@([\w.-]+)\)?", name):
+            handles.append(found)
+        initials = re.search(r"\(([A-Z]{2,4})\)", name)
+        if initials:
+            handles.append(initials.group(1))
+        name = re.sub(r"\(?@[\w.-]+\)?|\([A-Z]{2,4}\)", "", name).strip() or (handles[0] if handles else "")
         key = slug(name)
         if not key or key in seen:
             continue
         seen.add(key)
-        out.append(Person(key=key, name=name, handles=(handle,) if handle else ()))
+        out.append(Person(key=key, name=name, handles=tuple(handles)))
     return out

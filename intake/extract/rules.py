@@ -492,6 +492,8 @@ SPEAKER_SIGNAL = re.compile(
     r"struggl\w*|frustrat\w*|worried|concerned|blocker|require[sd]?|expect\w*|hate|love|missing|slow|broken|switch\w*|cancel\w*)\b",
     re.I,
 )
+# "Updates to the CLA bot …": after "X to" comes a verb, not a determiner.
+NOT_A_VERB = re.compile(r"(?:the|a|an|this|that|these|those|our|their|its|his|her|my|your|all|any|some|each|every|be|date|me|us|them)\b", re.I)
 WS_KEY = re.compile(r"\bWS-\d+\b", re.I)
 
 
@@ -926,6 +928,7 @@ class Rules:
                     and WILL_NOT_ACTION.match(what)
                 )
                 and not (verb == "to" and not re.match(r"[a-z]", what))
+                and not (verb == "to" and NOT_A_VERB.match(what))
                 and fold(owner) not in UNCLEAR_OWNERS
             ):
                 proposal = self._make("action", body, item, "action-owner-verb")
