@@ -48,7 +48,9 @@ MARKED_ABSOLUTE = re.compile(
     re.I,
 )
 RELATIVE = re.compile(
-    r"\b(?P<phrase>tomorrow|today|tonight|eod|cob|end of (?:the )?(?:day|week|month|quarter|year)|eow|eom|eoq|eoy"
+    r"\b(?P<phrase>(?:(?:by|before|on|until|due)\s+)?"
+    + _WEEKDAY.replace("?P<weekday>", "?:")
+    + r",?\s+(?:of\s+)?next week|tomorrow|today|tonight|eod|cob|end of (?:the )?(?:day|week|month|quarter|year)|eow|eom|eoq|eoy"
     r"|(?:this|next) week|(?:by|before|on|until|due|for|this|next|coming)\s+"
     + _WEEKDAY.replace("?P<weekday>", "?:")
     + r"|in (?:a|one|two|three|four|five|six|couple of|\d{1,2}) (?:days?|weeks?)"
@@ -172,6 +174,10 @@ def resolve_relative(phrase: str, meeting: dt.date | None, next_meeting: dt.date
     if span:
         count = NUMBERS.get(span.group(1)) or int(span.group(1))
         return Due(meeting + dt.timedelta(days=count * (7 if span.group(2) == "week" else 1)), phrase)
+    later = re.match(r"(?:(?:by|before|on|until|due)\s+)?(\w+),?\s+(?:of\s+)?next week", words)
+    if later and later.group(1) in WEEKDAYS:
+        monday = meeting - dt.timedelta(days=meeting.weekday()) + dt.timedelta(weeks=1)
+        return Due(monday + dt.timedelta(days=WEEKDAYS[later.group(1)]), phrase)
     weekday = re.match(r"(by|before|on|until|due|for|this|next|coming)\s+(\w+)", words)
     if weekday and weekday.group(2) in WEEKDAYS:
         target = WEEKDAYS[weekday.group(2)]
@@ -222,6 +228,11 @@ def meeting_date_from(filename: str, lines: list[str]) -> dt.date | None:
         line = raw.strip()
         if not line:
             continue
+        dotted = re.search(r"\b([0-3]?\d)\.([01]?\d)\.((?:19|20|21)\d\d)\b", line)
+        if dotted:
+            found = _make(int(dotted[3]), int(dotted[2]), int(dotted[1]))
+            if found:
+                return found
         iso = ISO.search(line)
         if iso:
             found = _make(int(iso["year"]), int(iso["month"]), int(iso["day"]))

@@ -493,7 +493,10 @@ SPEAKER_SIGNAL = re.compile(
     re.I,
 )
 # "Updates to the CLA bot …": after "X to" comes a verb, not a determiner.
-NOT_A_VERB = re.compile(r"(?:the|a|an|this|that|these|those|our|their|its|his|her|my|your|all|any|some|each|every|be|date|me|us|them)\b", re.I)
+NOT_A_VERB = re.compile(
+    r"(?:the|a|an|this|that|these|those|our|their|its|his|her|my|your|all|any|some|each|every|be|date|me|us|them)\b",
+    re.I,
+)
 WS_KEY = re.compile(r"\bWS-\d+\b", re.I)
 
 
@@ -734,7 +737,12 @@ class Rules:
             match = OWNER_COLON.match(text)
             if match:
                 candidate = match.group("b") or match.group("owner")
-                if candidate and self.is_name(re.split(r"\s*(?:,|&|\band\b|/)\s*", candidate.strip())[0]):
+                handle_like = (
+                    bool(candidate) and re.fullmatch(r"[a-z][\w.\-]{1,30}", candidate.strip()) is not None
+                )
+                if candidate and (
+                    handle_like or self.is_name(re.split(r"\s*(?:,|&|\band\b|/)\s*", candidate.strip())[0])
+                ):
                     owner = candidate
                     proposal.text = match.group("what").strip()
         if owner is None:

@@ -71,7 +71,7 @@ AGENDA_BOILERPLATE = re.compile(
 )
 DONE = re.compile(
     r"(?:^~~.*~~[.\s]*$|^\s*(?:done|completed?|closed|finished|resolved)\s*[:\-–—]|\((?:done|completed?|closed|finished)\)|\[(?:done|completed?|closed)\]|"
-    r"[-–—:]\s*(?:done|completed|closed|finished)\s*[.!]?\s*$|✅|✔|☑)",
+    r"[-–—:]\s*(?:done|completed|closed|finished)\s*[.!]?\s*$|[-–—(]\s*already (?:done|completed|finished|merged|sent)|✅|✔|☑)",
     re.I,
 )
 DONE_CAPS = re.compile(r"\bDONE\b")
@@ -94,6 +94,29 @@ META_CHILD = re.compile(
     r"^(owner|owners|assignee|assigned to|who|responsible|due|due date|deadline|when|by when|eta|target date)\s*[:=\-]\s*(.+)$",
     re.I,
 )
+
+
+_PEOPLE_ROLES = re.compile(
+    r"^(?:chairs?|co-?chairs?|hosts?|facilitators?|moderators?|scribes?|note[- ]?takers?|recorders?)\b", re.I
+)
+
+
+def _is_task_not_role(role: re.Match[str], raw: str) -> bool:
+    """ "Chairs: organize the joint meetings" gives the chairs a task; "Chair: Ana Lima" names a role."""
+    if not _PEOPLE_ROLES.match(role.group(0)):
+        return False
+    value = (
+        LIST_ITEM.sub(r"\3", raw).strip()[role.end() :].strip()
+        if LIST_ITEM.match(raw)
+        else raw.strip()[role.end() :].strip()
+    )
+    words = re.sub(r"\(.*?\)", "", value).split()
+    lowercase = [
+        w
+        for w in words
+        if w[:1].islower() and w not in ("van", "von", "de", "da", "del", "der", "le", "la", "and")
+    ]
+    return len(lowercase) >= 2
 
 
 def section_kind(title: str) -> str:
@@ -267,6 +290,8 @@ def build(lines: list[Line], known_names: set[str] | None = None) -> Structure:
         role = ROLE_LINE.match(
             re.sub(r"^[*_]+|(?<=\w)[*_]+(?=\s*[:+=])", "", LIST_ITEM.sub(r"\3", raw).strip())
         )
+        if role and _is_task_not_role(role, raw):
+            role = None
         if role:
             label = role.group(0).lower()
             value = _strip_inline(

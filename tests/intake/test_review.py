@@ -513,12 +513,18 @@ def timezone_now():  # type: ignore[no-untyped-def]
 
 
 def test_a_status_update_is_posted_on_its_workstream(cos_client, chief_of_staff, workstream) -> None:
-    source = services.source_create(by=chief_of_staff, text=f"# 2026-12-03\n- {workstream.key}: at risk, the GPU quota is late.\n")
+    source = services.source_create(
+        by=chief_of_staff, text=f"# 2026-12-03\n- {workstream.key}: at risk, the GPU quota is late.\n"
+    )
     proposal = source.proposals.get(kind="update")
     assert (proposal.workstream_key, proposal.stance) == (workstream.key, "at_risk")
     cos_client.post(reverse("intake:proposal_accept", args=[proposal.pk]), {"version": proposal.version})
     update = StatusUpdate.objects.get()
-    assert (update.workstream, update.state, update.posted_on) == (workstream, State.AT_RISK, dt.date(2026, 12, 3))
+    assert (update.workstream, update.state, update.posted_on) == (
+        workstream,
+        State.AT_RISK,
+        dt.date(2026, 12, 3),
+    )
     workstream.refresh_from_db()
     assert workstream.state == State.AT_RISK
 
@@ -527,7 +533,9 @@ def test_the_inbox_query_count_does_not_grow_with_sources(cos_client, chief_of_s
     counts = []
     for size in (1, 6):
         while Source.objects.count() < size:
-            services.source_create(by=chief_of_staff, text=f"- Decision: option {Source.objects.count()} wins\n")
+            services.source_create(
+                by=chief_of_staff, text=f"- Decision: option {Source.objects.count()} wins\n"
+            )
         with CaptureQueriesContext(connection) as queries:
             assert cos_client.get(reverse("intake:inbox")).status_code == 200
         counts.append(len(queries))
