@@ -21,6 +21,7 @@ class ContextEntry(KeyedModel, VersionedModel):
         RESOLVED_DEBATE = "resolved_debate", "Resolved debate"
         FRAMING = "framing", "Communication framing"
         NOTE = "note", "Note"
+        MEETING_NOTES = "meeting_notes", "Meeting notes"
 
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"

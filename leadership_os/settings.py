@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "orgfiles",
     "outbound",
     "people",
+    "intake",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,7 @@ urlpatterns = [
     path("search/", include("context_repo.search_urls")),
     path("outbound/", include("outbound.urls")),
     path("", include("people.urls")),
+    path("intake/", include("intake.urls")),
 ]
 
 handler403 = "leadership_os.views.permission_denied"

@@ -25,7 +25,10 @@ NAV = [
     ("rhythms:calendar", "Rhythms"),
     ("context_repo:entry_list", "Context"),
     ("people:person_list", "People"),
+    ("intake:inbox", "Intake"),
 ]
+# Pages in the navigation only for those who may open them.
+NAV_PERMS = {"intake:inbox": "leadership_os.edit_all"}
 
 
 def _reverse_or_none(name: str) -> str | None:
@@ -41,7 +44,10 @@ def main_nav(context: dict[str, Any]) -> dict[str, Any]:
     request = context.get("request")
     current = request.path if request else ""
     items = []
+    user = context.get("user")
     for name, label in NAV:
+        if name in NAV_PERMS and not (user is not None and user.has_perm(NAV_PERMS[name])):
+            continue
         url = _reverse_or_none(name)
         if url is None:
             continue

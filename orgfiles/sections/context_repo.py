@@ -36,7 +36,15 @@ HISTORY = snapshot_history.Spec.of(ContextEntry, implied=("number", "key"), auth
 
 class EntryIn(Record):
     key: EntryKey  # type: ignore[valid-type]
-    kind: Literal["strategy_bet", "customer_signal", "open_question", "resolved_debate", "framing", "note"]
+    kind: Literal[
+        "strategy_bet",
+        "customer_signal",
+        "open_question",
+        "resolved_debate",
+        "framing",
+        "note",
+        "meeting_notes",
+    ]
     title: str = Field(min_length=1, max_length=200)
     body: str = ""
     surface: str | None = None
