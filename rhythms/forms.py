@@ -179,6 +179,8 @@ class OccurrenceRecordForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    # The occurrence's version the form was filled from: a save based on an older one is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, occurrence: Occurrence, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -205,6 +207,7 @@ class OccurrenceRecordForm(forms.Form):
                 "notes": occurrence.notes,
                 "decisions": linked_decisions,
                 "blockers": linked_blockers,
+                "version": occurrence.version,
             }
             for name, value in defaults.items():
                 if self.initial.get(name) in (None, ""):
