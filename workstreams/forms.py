@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 
 from decisions.models import Decision
 from leadership_os.models import KeyedModel, Person
+from leadership_os.storable import StorableFormMixin
 from leadership_os.widgets import ListSelect
 from workstreams.models import Escalation, State
 from workstreams.queries import (
@@ -44,7 +45,7 @@ class DecisionKeyField(forms.CharField):
         return decision
 
 
-class FocusOnError(forms.Form):
+class FocusOnError(StorableFormMixin, forms.Form):
     """A form swapped in by htmx: after a failed submission the focus goes to the first field in error."""
 
     def focus_first_error(self) -> None:
@@ -75,7 +76,7 @@ def _blank(label: str, choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [("", label), *choices]
 
 
-class MapFilterForm(forms.Form):
+class MapFilterForm(StorableFormMixin, forms.Form):
     surface = forms.ChoiceField(required=False)
     owner = forms.ChoiceField(required=False, widget=ListSelect)
     state = forms.ChoiceField(required=False)
@@ -101,7 +102,7 @@ class MapFilterForm(forms.Form):
         return MapFilters(**values)
 
 
-class LedgerFilterForm(forms.Form):
+class LedgerFilterForm(StorableFormMixin, forms.Form):
     status = forms.ChoiceField(required=False, choices=STATUS_CHOICES)
     audience = forms.ChoiceField(
         required=False, label="Promised to", choices=_blank("Anyone", AUDIENCE_CHOICES)
