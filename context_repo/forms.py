@@ -171,6 +171,9 @@ class StepForm(StorableFormMixin, forms.Form):
 
 
 class StepWhyForm(StorableFormMixin, forms.ModelForm):
+    # The step's version the line was edited from: a save based on an older one is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
     class Meta:
         model = StartHereStep
         fields = ["why"]

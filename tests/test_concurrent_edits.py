@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from briefs.models import Brief
-from context_repo.models import ContextEntry
+from context_repo.models import ContextEntry, StartHereStep
 from leadership_os.access import Role
 from leadership_os.models import Person
 from rhythms.models import Occurrence
@@ -65,8 +65,9 @@ class _FormFields(HTMLParser):
             self.inside = False
 
 
-def filled_form(client: Client, url: str) -> dict[str, list[str]]:
-    response = client.get(url)
+def filled_form(client: Client, url: str, page: str | None = None) -> dict[str, list[str]]:
+    """The form posting to `url` as the page (`url` itself unless given) shows it."""
+    response = client.get(page or url)
     assert response.status_code == 200
     parser = _FormFields(url)
     parser.feed(response.content.decode())
@@ -92,9 +93,11 @@ def ben() -> Client:
     return session("ben", "Ben")
 
 
-def race(ana: Client, ben: Client, url: str, theirs: dict, mine: dict, htmx: bool = False):
+def race(
+    ana: Client, ben: Client, url: str, theirs: dict, mine: dict, htmx: bool = False, page: str | None = None
+):
     """Both load the form; Ana saves first; Ben saves from his now stale form."""
-    ana_form, ben_form = filled_form(ana, url), filled_form(ben, url)
+    ana_form, ben_form = filled_form(ana, url, page), filled_form(ben, url, page)
     first = ana.post(url, {**ana_form, **theirs})
     assert first.status_code == 302, first.content.decode()[:2000]
     headers = {"HX-Request": "true"} if htmx else {}
@@ -169,3 +172,20 @@ def test_two_people_editing_the_same_context_entry(ana, ben) -> None:
     entry = ContextEntry.objects.get(pk=entry.pk)
     assert entry.body == "Four accounts asked."
     assert f'name="version" value="{entry.version}"' in html
+
+
+def test_two_people_rewording_the_same_start_here_step(ana, ben) -> None:
+    entry = ContextEntryFactory(title="Why enterprise first")
+    step = StartHereStep.objects.create(position=1, entry=entry, why="Read this first.")
+    url = f"/context/start-here/steps/{step.pk}/change/"
+    html, _ = race(
+        ana, ben, url,
+        {"why": "The bet the whole year rests on."},
+        {"why": "Explains the enterprise-first bet."},
+        htmx=True, page="/context/start-here/edit/",
+    )  # fmt: skip
+    assert "<td>The bet the whole year rests on.</td><td>Explains the enterprise-first bet.</td>" in html
+    assert 'value="Explains the enterprise-first bet."' in html
+    step.refresh_from_db()
+    assert step.why == "The bet the whole year rests on."
+    assert f'name="version" value="{step.version}"' in html
