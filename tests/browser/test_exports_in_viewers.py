@@ -23,7 +23,8 @@ from leadership_os.models import Person, Surface
 from tests.context_repo.xss import VECTORS, problems_in_page
 from workstreams.models import Commitment
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+# Transactional like every browser test, so that the suite runs them together after the others.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 VIEWER = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
 # Every way a vector can run calls one of these; each call is counted. Chromium's own dialogs (from
