@@ -6,7 +6,7 @@ CHROMIUM ?= /usr/bin/chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench install install-test chromium clean
+.PHONY: run test lint bench install install-test chromium node clean
 
 $(VENV)/.base: pyproject.toml
 	@test -x $(PY) || { interp=$$(scripts/find-python) && echo "Creating $(VENV) with $$interp" && "$$interp" -m venv $(VENV); }
@@ -42,7 +42,22 @@ chromium:
 	  exit 1; \
 	fi
 
-test: install-test chromium
+# The JavaScript readers the suite checks the app's output with (ical.js for the calendar feed),
+# installed from tests/js/package-lock.json; nothing is fetched while the tests run.
+tests/js/node_modules/.package-lock.json: tests/js/package.json tests/js/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing Node.js for the calendar feed's tests (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+	else \
+	  echo "The tests need Node.js and npm (Debian/Ubuntu: 'sudo apt-get install nodejs npm')."; \
+	  exit 1; \
+	fi
+	npm ci --prefix tests/js --no-audit --no-fund --silent
+
+node: tests/js/node_modules/.package-lock.json
+
+test: install-test chromium node
 	$(PY) manage.py collectstatic --no-input --verbosity 0
 	$(PY) -m ruff check .
 	$(VENV)/bin/lint-imports
@@ -54,7 +69,7 @@ lint: install-test
 	$(VENV)/bin/lint-imports
 
 clean:
-	rm -rf $(VENV) staticfiles mail db.sqlite3 db.sqlite3-wal db.sqlite3-shm
+	rm -rf $(VENV) tests/js/node_modules staticfiles mail db.sqlite3 db.sqlite3-wal db.sqlite3-shm
 
 bench: install
 	$(PY) bench/run.py

@@ -31,7 +31,7 @@ BRIEF_SECTIONS: dict[str, tuple[str, str, str]] = {
 }
 
 
-class BriefSectionForm(forms.Form):
+class BriefSectionForm(StorableFormMixin, forms.Form):
     """One text section of a brief, with the version the editor started from (0: no brief yet)."""
 
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
@@ -61,7 +61,7 @@ class PeopleChoice(forms.ModelMultipleChoiceField):
         return person_label(obj)
 
 
-class AttendeesForm(forms.Form):
+class AttendeesForm(StorableFormMixin, forms.Form):
     attendees = PeopleChoice(
         queryset=Person.objects.none(), required=False, widget=forms.CheckboxSelectMultiple, label="Attendees"
     )
@@ -79,7 +79,7 @@ class PersonChoice(forms.ModelChoiceField):
         return person_label(obj)
 
 
-class PositionForm(forms.ModelForm):
+class PositionForm(StorableFormMixin, forms.ModelForm):
     """A stakeholder's position for this engagement: what they said, their stance, and where we heard it."""
 
     person = PersonChoice(
@@ -110,7 +110,7 @@ class PositionForm(forms.ModelForm):
         self.fields["version"].initial = self.instance.version if self.instance.pk else 0
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(StorableFormMixin, forms.Form):
     outcome = forms.CharField(
         label="What happened in the room",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -120,7 +120,7 @@ class OutcomeForm(forms.Form):
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
 
-class CommitmentRowForm(forms.Form):
+class CommitmentRowForm(StorableFormMixin, forms.Form):
     description = forms.CharField(label="Commitment", max_length=300)
     owner = PersonChoice(
         queryset=Person.objects.order_by("name"), label="Owner", required=False, empty_label="—"
@@ -135,7 +135,7 @@ class CommitmentRowForm(forms.Form):
         offer_present_people(self)
 
 
-class DecisionRowForm(forms.Form):
+class DecisionRowForm(StorableFormMixin, forms.Form):
     title = forms.CharField(label="Decision to draft", max_length=200)
     question = forms.CharField(label="The question", widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -63,8 +63,8 @@ def workstream_url(key: str) -> str:
     return record_url("workstreams:workstream_detail", key, f"/workstreams/{key}/")
 
 
-def context_url(pk: int) -> str:
-    return record_url("context_repo:entry_detail", pk, f"/context/{pk}/")
+def context_url(key: str) -> str:
+    return record_url("context_repo:entry_detail", key, f"/context/{key}/")
 
 
 def local_day(moment: dt.datetime) -> dt.date:
@@ -527,7 +527,7 @@ def assemble_history(engagement: Engagement, *, today: dt.date | None = None) ->
     history.signals = list(signals[:SIGNALS_SHOWN])
     history.signals_total = _count_upto(signals)
     for signal in history.signals:
-        signal.url = context_url(signal.pk)  # type: ignore[attr-defined]
+        signal.url = context_url(signal.key)  # type: ignore[attr-defined]
 
     history.last_engagement = previous_engagement(engagement)
     if history.last_engagement is not None:

@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from context_repo.models import ContextEntry, SearchDocument, StartHereStep
 from decisions.models import Decision
 from leadership_os.models import Surface
+from leadership_os.storable import StorableFormMixin
 from leadership_os.widgets import ListSelect
 from workstreams.models import Workstream
 
@@ -40,7 +41,7 @@ def _records_by_key(model: type[Any], value: str, what: str) -> list[Any]:
     return [found[key] for key in keys]
 
 
-class EntryForm(forms.ModelForm):
+class EntryForm(StorableFormMixin, forms.ModelForm):
     tags = forms.CharField(
         required=False,
         help_text="Themes, separated by commas, e.g. eval-data-residency, fedramp-high.",
@@ -128,7 +129,7 @@ class EntryForm(forms.ModelForm):
         return _records_by_key(Workstream, self.cleaned_data.get("workstreams", ""), "workstream")
 
 
-class EntryFilterForm(forms.Form):
+class EntryFilterForm(StorableFormMixin, forms.Form):
     kind = forms.ChoiceField(choices=[("", "All kinds"), *ContextEntry.Kind.choices], required=False)
     surface = forms.ChoiceField(required=False)
     tag = forms.ChoiceField(required=False, widget=ListSelect)
@@ -150,7 +151,7 @@ class EntryFilterForm(forms.Form):
         }
 
 
-class StepForm(forms.Form):
+class StepForm(StorableFormMixin, forms.Form):
     record = forms.CharField(
         label="Entry or decision", help_text="A key: CX-4 for a context entry, D-2 for a decision."
     )
@@ -169,14 +170,17 @@ class StepForm(forms.Form):
         raise forms.ValidationError(f"No context entry or decision with the key {key or '(empty)'}.")
 
 
-class StepWhyForm(forms.ModelForm):
+class StepWhyForm(StorableFormMixin, forms.ModelForm):
+    # The step's version the line was edited from: a save based on an older one is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
     class Meta:
         model = StartHereStep
         fields = ["why"]
         labels = {"why": "Why it matters"}
 
 
-class SearchForm(forms.Form):
+class SearchForm(StorableFormMixin, forms.Form):
     q = forms.CharField(required=False, label="Search", strip=True)
     type = forms.MultipleChoiceField(
         choices=SearchDocument.Type.choices, required=False, widget=forms.CheckboxSelectMultiple

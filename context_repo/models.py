@@ -58,7 +58,7 @@ class ContextEntry(KeyedModel, VersionedModel):
         return self.title
 
 
-class StartHereStep(models.Model):
+class StartHereStep(VersionedModel):
     """One step of the curated reading path: an entry or a decision, and why it matters."""
 
     position = models.PositiveSmallIntegerField(default=0)

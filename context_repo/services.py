@@ -65,6 +65,13 @@ def step_add(*, record: ContextEntry | Decision, why: str) -> StartHereStep:
     return step
 
 
+def step_why_change(*, step: StartHereStep, why: str, expected_version: int) -> StartHereStep:
+    """Rewrite the line on why a step matters, if nobody changed it since `expected_version`;
+    else raise leadership_os.locking.StaleEdit and write nothing."""
+    step.why = why
+    return save_versioned(step, expected_version=expected_version, update_fields=["why"])
+
+
 def step_remove(*, step: StartHereStep) -> None:
     with transaction.atomic():
         step.delete()

@@ -294,8 +294,13 @@ def step_read(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "context_repo/start_here_step.html#start-here-read", context)
 
 
-def _curate_page(request: HttpRequest, form: StepForm | None = None, status: int = 200) -> HttpResponse:
-    context = {"steps": queries.start_here_steps(), "form": form or StepForm()}
+def _curate_page(
+    request: HttpRequest,
+    form: StepForm | None = None,
+    status: int = 200,
+    conflict: dict[str, Any] | None = None,
+) -> HttpResponse:
+    context = {"steps": queries.start_here_steps(), "form": form or StepForm(), "conflict": conflict}
     return render_page(
         request, "context_repo/start_here_edit.html", context, partial="start-here-steps", status=status
     )
@@ -329,7 +334,25 @@ def step_change(request: HttpRequest, pk: int) -> HttpResponse:
     elif action == "why":
         form = StepWhyForm(request.POST, instance=step)
         if form.is_valid():
-            form.save()
+            try:
+                services.step_why_change(
+                    step=step, why=form.cleaned_data["why"], expected_version=form.cleaned_data["version"]
+                )
+            except StaleEdit as stale:
+                # Both lines side by side at the step; the typed one stays in its field, to save again.
+                current = stale.current
+                latest = current.history.select_related("history_user").first()  # type: ignore[attr-defined]
+                user = latest.history_user if latest else None
+                return _curate_page(
+                    request,
+                    conflict={
+                        "step": step.pk,
+                        "mine": form.cleaned_data["why"],
+                        "rows": conflict_rows([("why", "Why it matters")], current, form.cleaned_data),
+                        "who": (user.get_full_name() or user.username) if user else "",
+                        "when": latest.history_date if latest else None,
+                    },
+                )
         else:
             messages.error(request, "The line on why it matters must be 1 to 300 characters.")
     if not is_fragment_request(request):

@@ -17,6 +17,7 @@ from django.utils import timezone
 from decisions.models import Decision, DecisionStakeholder, Option, ReopenCondition
 from leadership_os.models import Person, Surface, Tag
 from leadership_os.people_picker import offer_present_people
+from leadership_os.storable import StorableFormMixin
 from leadership_os.widgets import ListSelect
 
 
@@ -71,7 +72,7 @@ SORTS = {
 }
 
 
-class DecisionFilterForm(forms.Form):
+class DecisionFilterForm(StorableFormMixin, forms.Form):
     q = forms.CharField(required=False, label="Search titles and questions", max_length=200)
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Decision.Status.choices])
     surface = forms.ModelChoiceField(
@@ -148,7 +149,7 @@ class DecisionFilterForm(forms.Form):
 _TAG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
-class DecisionForm(forms.ModelForm):
+class DecisionForm(StorableFormMixin, forms.ModelForm):
     tags = forms.CharField(
         required=False,
         help_text="Comma-separated themes, e.g. data-retention, fedramp.",
@@ -198,7 +199,7 @@ class DecisionForm(forms.ModelForm):
         return sorted(set(names))
 
 
-class OptionForm(forms.ModelForm):
+class OptionForm(StorableFormMixin, forms.ModelForm):
     class Meta:
         model = Option
         fields = ["title", "description", "pros", "cons"]
@@ -217,7 +218,7 @@ class DecidedOptionForm(OptionForm):
         labels = {**OptionForm.Meta.labels, "rejected_because": "Why it was rejected"}
 
 
-class StakeholderForm(forms.ModelForm):
+class StakeholderForm(StorableFormMixin, forms.ModelForm):
     class Meta:
         model = DecisionStakeholder
         fields = ["person", "stance", "position"]
@@ -231,7 +232,7 @@ class StakeholderForm(forms.ModelForm):
         offer_present_people(self)
 
 
-class ConditionForm(forms.ModelForm):
+class ConditionForm(StorableFormMixin, forms.ModelForm):
     class Meta:
         model = ReopenCondition
         fields = ["text", "review_on", "triggered_on"]
@@ -286,7 +287,7 @@ def formset_class(kind: str, *, decided: bool = False) -> Any:
 # Actions ------------------------------------------------------------------------------------------
 
 
-class VersionForm(forms.Form):
+class VersionForm(StorableFormMixin, forms.Form):
     """The version the user's page showed, so that an action on a changed decision is refused."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -355,7 +356,7 @@ class SupersedeForm(VersionForm):
     )
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(StorableFormMixin, forms.Form):
     reviewed_on = forms.DateField(label="Reviewed on", widget=DateInput(), validators=[_not_future])
     note = forms.CharField(
         label="Why it still holds", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000

@@ -3,6 +3,10 @@
 The YAML front matter carries `status`, `date`, `decision-makers`, `consulted` and `informed`;
 the sections are MADR's, with the reopen conditions and the supersession under "More Information".
 Values in the front matter are written as JSON strings and lists, which YAML reads as they are.
+
+The file says what the product shows, also in a viewer that renders raw HTML: the Markdown fields
+(context, reasoning) keep their Markdown with raw HTML escaped as the product shows it (as text),
+and every plain field is escaped whole (leadership_os.markdown).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from decisions.models import Decision, Stance
+from leadership_os.markdown import markdown_for_export, markdown_plain
 
 STATUS = {
     Decision.Status.DRAFT: "draft",
@@ -44,12 +49,27 @@ def madr_status(decision: Decision) -> str:
 def _points(text: str) -> list[str]:
     """The lines of a free-text list, without their bullets."""
     return [
-        re.sub(r"^\s*(?:[-*+•]|\d+[.)])\s+", "", line).strip() for line in text.splitlines() if line.strip()
+        _plain(re.sub(r"^\s*(?:[-*+•]|\d+[.)])\s+", "", line)) for line in text.splitlines() if line.strip()
     ]
 
 
+def _json(value: str | list[str]) -> str:
+    """A JSON string or list of strings, which YAML reads as it is, with no character a Markdown
+    viewer could make HTML or a link of (a viewer that knows no front matter renders it as text)."""
+    if isinstance(value, list):
+        return "[" + ", ".join(_json(item) for item in value) + "]"
+    text = json.dumps(value, ensure_ascii=False)
+    for char in "<>&[]":
+        text = text.replace(char, f"\\u{ord(char):04x}")
+    return text
+
+
 def _people(names: Iterable[str]) -> str:
-    return json.dumps(list(dict.fromkeys(names)), ensure_ascii=False)
+    return _json(list(dict.fromkeys(names)))
+
+
+def _plain(text: str) -> str:
+    return markdown_plain(text.strip(), one_line=True)
 
 
 def filename(decision: Decision) -> str:
@@ -68,43 +88,47 @@ def to_madr(decision: Decision) -> str:
 
     out: list[str] = [
         "---",
-        f"status: {json.dumps(madr_status(decision))}",
+        f"status: {_json(madr_status(decision))}",
         f"date: {date.isoformat()}",
         f"decision-makers: {_people([decision.decider.name] if decision.decider else [])}",
         f"consulted: {_people(consulted)}",
         f"informed: {_people(informed)}",
         "---",
         "",
-        f"# {decision.title}",
+        f"# {_plain(decision.title)}",
         "",
         "## Context and Problem Statement",
         "",
-        decision.question.strip(),
+        markdown_plain(decision.question.strip()),
         "",
     ]
     if decision.context.strip():
-        out += [decision.context.strip(), ""]
+        out += [markdown_for_export(decision.context.strip()), ""]
 
     out += ["## Considered Options", ""]
-    out += [f"* {o.title}" for o in options] or ["* No options were recorded."]
+    out += [f"* {_plain(o.title)}" for o in options] or ["* No options were recorded."]
     out += ["", "## Decision Outcome", ""]
     if decision.has_outcome:
-        reasoning = decision.reasoning.strip()
+        reasoning = markdown_for_export(decision.reasoning.strip())
         if chosen is not None:
-            if reasoning and "\n\n" not in reasoning:
-                out.append(f'Chosen option: "{chosen.title}", because {reasoning[0].lower()}{reasoning[1:]}')
+            # Inline only a one-line reasoning: Markdown of several lines keeps its own block, where
+            # its fences, lists and escapes mean what they mean in the product.
+            if reasoning and "\n" not in reasoning:
+                out.append(
+                    f'Chosen option: "{_plain(chosen.title)}", because {reasoning[0].lower()}{reasoning[1:]}'
+                )
             else:
-                out += [f'Chosen option: "{chosen.title}", because:', "", reasoning]
+                out += [f'Chosen option: "{_plain(chosen.title)}", because:', "", reasoning]
             if decision.outcome.strip() and decision.outcome.strip() != chosen.title:
-                out += ["", f"Decided: {decision.outcome.strip()}"]
+                out += ["", f"Decided: {_plain(decision.outcome)}"]
         else:
-            out += [f"Decided: {decision.outcome.strip()}", "", reasoning]
+            out += [f"Decided: {_plain(decision.outcome)}", "", reasoning]
         if decision.status == Decision.Status.SUPERSEDED and successor is not None:
-            out += ["", f"This decision was superseded by {successor.key} ({successor.title})."]
+            out += ["", f"This decision was superseded by {successor.key} ({_plain(successor.title)})."]
     elif decision.status == Decision.Status.WITHDRAWN:
         out.append(
             "Withdrawn without a decision"
-            + (f": {decision.outcome.strip()}" if decision.outcome.strip() else ".")
+            + (f": {_plain(decision.outcome)}" if decision.outcome.strip() else ".")
         )
     else:
         needed = f" It is needed by {decision.needed_by.isoformat()}." if decision.needed_by else ""
@@ -119,23 +143,23 @@ def to_madr(decision: Decision) -> str:
 
     out += ["", "## Pros and Cons of the Options"]
     for option in options:
-        out += ["", f"### {option.title}", ""]
+        out += ["", f"### {_plain(option.title)}", ""]
         if option.description.strip():
-            out += [option.description.strip(), ""]
+            out += [markdown_plain(option.description.strip()), ""]
         lines = [f"* Good, because {p}" for p in _points(option.pros)]
         lines += [f"* Bad, because {c}" for c in _points(option.cons)]
         out += lines or ["* No pros or cons were recorded."]
         if option.chosen:
             out += ["", "Chosen."]
         elif option.rejected_because.strip():
-            out += ["", f"Rejected, because {option.rejected_because.strip()}"]
+            out += ["", f"Rejected, because {_plain(option.rejected_because)}"]
 
     out += ["", "## More Information", ""]
     facts = [f"* Key: {decision.key}"]
     if decision.surface:
-        facts.append(f"* Surface: {decision.surface.name}")
+        facts.append(f"* Surface: {_plain(decision.surface.name)}")
     if decision.driver:
-        facts.append(f"* Driver: {decision.driver.name}")
+        facts.append(f"* Driver: {_plain(decision.driver.name)}")
     for label, value in (
         ("Needed by", decision.needed_by),
         ("Opened on", decision.opened_on),
@@ -145,11 +169,11 @@ def to_madr(decision: Decision) -> str:
             facts.append(f"* {label}: {value.isoformat()}")
     tags = [t.name for t in decision.tags.all()]
     if tags:
-        facts.append(f"* Tags: {', '.join(tags)}")
+        facts.append(f"* Tags: {_plain(', '.join(tags))}")
     if decision.supersedes:
-        facts.append(f"* Supersedes: {decision.supersedes.key} ({decision.supersedes.title})")
+        facts.append(f"* Supersedes: {decision.supersedes.key} ({_plain(decision.supersedes.title)})")
     if successor is not None:
-        facts.append(f"* Superseded by: {successor.key} ({successor.title})")
+        facts.append(f"* Superseded by: {successor.key} ({_plain(successor.title)})")
     out += facts
 
     conditions = list(decision.reopen_conditions.all())
@@ -163,17 +187,17 @@ def to_madr(decision: Decision) -> str:
         if condition.reviewed_on:
             reviewed = f"reviewed on {condition.reviewed_on.isoformat()}"
             if condition.review_note.strip():
-                reviewed += f": {condition.review_note.strip()}"
+                reviewed += f": {_plain(condition.review_note)}"
             notes.append(reviewed)
-        out.append(f"* {condition.text.strip()}" + (f" ({'; '.join(notes)})" if notes else ""))
+        out.append(f"* {_plain(condition.text)}" + (f" ({'; '.join(notes)})" if notes else ""))
     if not conditions:
         out.append("* None recorded.")
 
     if stakeholders:
         out += ["", "### Stakeholders' positions", ""]
         for s in stakeholders:
-            position = f": {s.position.strip()}" if s.position.strip() else ""
-            out.append(f"* {s.person.name} ({s.get_stance_display().lower()}){position}")
+            position = f": {_plain(s.position)}" if s.position.strip() else ""
+            out.append(f"* {_plain(s.person.name)} ({s.get_stance_display().lower()}){position}")
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -186,7 +210,7 @@ def log_zip(decisions: Iterable[Decision]) -> bytes:
             name = filename(decision)
             archive.writestr(f"decisions/{name}", to_madr(decision))
             date = decision.decided_on or decision.opened_on
-            title = decision.title.replace("|", "\\|")
+            title = _plain(decision.title)
             index.append(
                 f"| {decision.key} | [{title}]({name}) | {madr_status(decision)} | {date.isoformat() if date else ''} |"
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import models, transaction
@@ -33,14 +34,18 @@ def save_versioned[M: VersionedModel](obj: M, *, expected_version: int, **save_k
 
 
 def conflict_rows(
-    fields: list[tuple[str, str]], current: models.Model, submitted: dict[str, Any]
+    fields: list[tuple[str, str]], current: models.Model | Mapping[str, Any], submitted: Mapping[str, Any]
 ) -> list[dict[str, Any]]:
     """Rows for components/conflict.html: each field's label, the saved value and the user's value,
-    and whether they differ. `fields` is a list of (field name, label)."""
+    and whether they differ. `fields` is a list of (field name, label); `current` is the saved
+    record, or its values by field name already put in words."""
     rows = []
     for name, label in fields:
-        saved = getattr(current, f"get_{name}_display", None)
-        saved_value = saved() if callable(saved) else getattr(current, name, "")
+        if isinstance(current, Mapping):
+            saved_value = current.get(name, "")
+        else:
+            saved = getattr(current, f"get_{name}_display", None)
+            saved_value = saved() if callable(saved) else getattr(current, name, "")
         mine = submitted.get(name, "")
         rows.append(
             {

@@ -101,14 +101,26 @@ def validate_date(value: dt.date) -> None:
 
 
 class StorableFormMixin:
-    """Adds the storable checks to every text, date and date-time field of a Django form."""
+    """Adds the storable checks to every text, date and date-time field of a Django form, those a
+    subclass adds in its own `__init__` included (they are checked again just before cleaning)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._add_storable_checks()
+
+    def full_clean(self) -> None:
+        self._add_storable_checks()
+        super().full_clean()  # type: ignore[misc]
+
+    def _add_storable_checks(self) -> None:
         from django import forms
 
         for form_field in self.fields.values():  # type: ignore[attr-defined]
             if isinstance(form_field, forms.CharField):
-                form_field.validators.append(validate_text)
+                check = validate_text
             elif isinstance(form_field, (forms.DateField, forms.DateTimeField)):
-                form_field.validators.append(validate_date)
+                check = validate_date
+            else:
+                continue
+            if check not in form_field.validators:
+                form_field.validators.append(check)

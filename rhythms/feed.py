@@ -5,6 +5,7 @@ the configured time zone's VTIMEZONE and stable UIDs, so that calendar clients u
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import icalendar
 from django.db.models import F, Prefetch, Q
@@ -14,11 +15,15 @@ from leadership_os.models import Person
 from rhythms.models import Occurrence, Ritual
 from rhythms.queries import cadence_in_words
 from rhythms.services import local_zone, normalized_start
+from rhythms.timezones import vtimezone
 
 PRODID = "-//Leadership OS//Operating rhythm//EN"
 UID_DOMAIN = "leadership-os"
 # Engagements further back than this are of no use in a calendar client.
 ENGAGEMENTS_SINCE_DAYS = 90
+# The time zone is written in full from the year before the earliest event to this many years
+# past the later of today and the last event; the yearly rules in force then are written open-ended.
+ZONE_YEARS_AHEAD = 3
 
 
 def ritual_uid(ritual: Ritual) -> str:
@@ -122,5 +127,16 @@ def person_feed(person: Person | None, *, now: dt.datetime, base_url: str = "") 
             if base_url:
                 event.add("url", f"{base_url}/briefs/{engagement.pk}/")
             cal.add_component(event)
-    cal.add_missing_timezones()
+    _add_zone(cal, zone, now=now)
     return cal.to_ical()
+
+
+def _add_zone(cal: icalendar.Calendar, zone: ZoneInfo, *, now: dt.datetime) -> None:
+    """The zone's VTIMEZONE, first in the calendar, covering every event's time."""
+    years = [now.astimezone(zone).year]
+    for event in cal.walk("VEVENT"):
+        for name in ("DTSTART", "RECURRENCE-ID"):
+            if name in event:
+                years.append(event[name].dt.year)
+    part = vtimezone(zone, first_year=min(years) - 1, last_year=max(years) + ZONE_YEARS_AHEAD)
+    cal.subcomponents.insert(0, part)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from decisions.models import Decision
 from leadership_os.models import Person
 from leadership_os.people_picker import offer_present_people
+from leadership_os.storable import StorableFormMixin
 from rhythms import recurrence
 from rhythms.models import Occurrence, Ritual
 from rhythms.services import CommitmentMade, local_zone
@@ -37,7 +38,7 @@ class PersonChoice(forms.ModelChoiceField):
         return f"{obj.name}" + (f" ({obj.organization})" if obj.is_external and obj.organization else "")
 
 
-class RitualForm(forms.ModelForm):
+class RitualForm(StorableFormMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     owner = PersonChoice(queryset=Person.objects.all(), required=False)
 
@@ -99,7 +100,7 @@ class RitualForm(forms.ModelForm):
         return data
 
 
-class RetireForm(forms.Form):
+class RetireForm(StorableFormMixin, forms.Form):
     reason = forms.CharField(
         label="Why retire it?",
         widget=forms.Textarea(attrs={"rows": 3, "data-autofocus": ""}),
@@ -115,7 +116,7 @@ class RetireForm(forms.Form):
         return str(reason)
 
 
-class CommitmentRowForm(forms.Form):
+class CommitmentRowForm(StorableFormMixin, forms.Form):
     description = forms.CharField(label="Commitment", max_length=300, required=False)
     owner = PersonChoice(label="Who", queryset=Person.objects.all(), required=False)
     due_on = forms.DateField(label="Due", required=False, widget=DateInput())
@@ -157,7 +158,7 @@ class KeyedChoices(forms.ModelMultipleChoiceField):
         return f"{obj.key} {getattr(obj, 'title', None) or getattr(obj, 'name', '')}"
 
 
-class OccurrenceRecordForm(forms.Form):
+class OccurrenceRecordForm(StorableFormMixin, forms.Form):
     status = forms.ChoiceField(
         label="Did it happen?",
         choices=[
@@ -185,6 +186,8 @@ class OccurrenceRecordForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    # The occurrence's version the form was filled from: a save based on an older one is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, occurrence: Occurrence, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -211,6 +214,7 @@ class OccurrenceRecordForm(forms.Form):
                 "notes": occurrence.notes,
                 "decisions": linked_decisions,
                 "blockers": linked_blockers,
+                "version": occurrence.version,
             }
             for name, value in defaults.items():
                 if self.initial.get(name) in (None, ""):

@@ -51,7 +51,7 @@ class Ritual(KeyedModel, VersionedModel):
         return self.name
 
 
-class Occurrence(models.Model):
+class Occurrence(VersionedModel):
     class Status(models.TextChoices):
         PLANNED = "planned", "Planned"
         HELD = "held", "Held"

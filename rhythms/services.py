@@ -184,17 +184,23 @@ def occurrence_record(
     decisions: Sequence[Decision] = (),
     blockers: Sequence[Workstream] = (),
     commitments: Sequence[CommitmentMade] = (),
+    expected_version: int | None = None,
 ) -> Occurrence:
     """Record what happened to an occurrence, in one transaction: held or skipped (or back to
     planned), moved to a new start, notes, the decisions it informed, the blockers (workstreams) it
-    surfaced, and new commitments made there (follow-through sees them; keys are given on save)."""
+    surfaced, and new commitments made there (follow-through sees them; keys are given on save).
+    A record made from a form names the version it was based on; a stale one raises
+    leadership_os.locking.StaleEdit and writes nothing."""
     if status not in Occurrence.Status.values:
         raise ValueError(f"Unknown status {status!r}")
     with transaction.atomic():
         occurrence.status = status
         occurrence.starts_at = starts_at or occurrence.scheduled_for
         occurrence.notes = notes.strip()
-        occurrence.save()
+        save_versioned(
+            occurrence,
+            expected_version=occurrence.version if expected_version is None else expected_version,
+        )
         occurrence.decisions_informed.set(list(decisions))
         occurrence.blockers_surfaced.set(list(blockers))
         for made in commitments:

@@ -284,15 +284,19 @@ def occurrence_record(request: HttpRequest, pk: int) -> HttpResponse:
             return _record_page(request, occurrence, form, rows)
         if form.is_valid() and rows.is_valid():
             made = [m for m in (row.made() for row in rows) if m is not None]
-            services.occurrence_record(
-                occurrence=occurrence,
-                status=form.cleaned_data["status"],
-                starts_at=form.cleaned_data["starts_at"],
-                notes=form.cleaned_data["notes"],
-                decisions=list(form.cleaned_data["decisions"]),
-                blockers=list(form.cleaned_data["blockers"]),
-                commitments=made,
-            )
+            try:
+                services.occurrence_record(
+                    occurrence=occurrence,
+                    status=form.cleaned_data["status"],
+                    starts_at=form.cleaned_data["starts_at"],
+                    notes=form.cleaned_data["notes"],
+                    decisions=list(form.cleaned_data["decisions"]),
+                    blockers=list(form.cleaned_data["blockers"]),
+                    commitments=made,
+                    expected_version=form.cleaned_data["version"],
+                )
+            except StaleEdit:
+                return _record_conflict(request, pk, form, rows)
             what = {"held": "held", "skipped": "skipped", "planned": "not recorded yet"}[occurrence.status]
             extra = f", {len(made)} commitment{'s' if len(made) != 1 else ''} made" if made else ""
             messages.success(
@@ -308,8 +312,64 @@ def occurrence_record(request: HttpRequest, pk: int) -> HttpResponse:
     return _record_page(request, occurrence, form, rows)
 
 
+OCCURRENCE_FIELDS = [
+    ("status", "Did it happen?"),
+    ("starts_at", "Started at"),
+    ("notes", "Notes"),
+    ("decisions", "Decisions it informed"),
+    ("blockers", "Blockers it surfaced"),
+]
+
+
+def _occurrence_in_words(
+    status: str, starts_at: dt.datetime, notes: str, decisions: Any, blockers: Any
+) -> dict[str, str]:
+    return {
+        "status": Occurrence.Status(status).label,
+        "starts_at": f"{starts_at.astimezone(services.local_zone()):%Y-%m-%d %H:%M}",
+        "notes": notes.strip(),
+        "decisions": "\n".join(f"{d.key} {d.title}" for d in decisions),
+        "blockers": "\n".join(f"{w.key} {w.name}" for w in blockers),
+    }
+
+
+def _record_conflict(request: HttpRequest, pk: int, form: Any, rows: Any) -> HttpResponse:
+    """Someone recorded the occurrence since this form was filled: both versions side by side, and
+    the form keeps what this user typed (commitment rows included), now based on the saved version."""
+    current = (
+        Occurrence.objects.prefetch_related("decisions_informed", "blockers_surfaced", "commitments__owner")
+        .select_related("ritual")
+        .get(pk=pk)
+    )
+    data = form.cleaned_data
+    saved = _occurrence_in_words(
+        current.status, current.starts_at, current.notes,
+        current.decisions_informed.all(), current.blockers_surfaced.all(),
+    )  # fmt: skip
+    mine = _occurrence_in_words(
+        data["status"], data["starts_at"], data["notes"], data["decisions"], data["blockers"]
+    )
+    latest = current.history.select_related("history_user").first()
+    typed = request.POST.copy()
+    typed["version"] = str(current.version)
+    form = OccurrenceRecordForm(typed, occurrence=current)
+    form.is_valid()
+    return _record_page(
+        request,
+        current,
+        form,
+        rows,
+        conflict=conflict_rows(OCCURRENCE_FIELDS, saved, mine),
+        conflict_who=(latest.history_user.get_full_name() or latest.history_user.username)
+        if latest and latest.history_user
+        else "",
+        conflict_when=latest.history_date if latest else None,
+    )
+
+
 def _typed(data: Any) -> dict[str, Any]:
     return {
+        "version": data.get("version"),
         "status": data.get("status"),
         "starts_at": data.get("starts_at"),
         "notes": data.get("notes", ""),
@@ -327,8 +387,11 @@ def _typed_rows(data: Any) -> list[dict[str, Any]]:
     return [{name: data.get(f"commitments-{i}-{name}", "") for name in names} for i in range(total)]
 
 
-def _record_page(request: HttpRequest, occurrence: Occurrence, form: Any, rows: Any) -> HttpResponse:
+def _record_page(
+    request: HttpRequest, occurrence: Occurrence, form: Any, rows: Any, **conflict: Any
+) -> HttpResponse:
     context = {
+        **conflict,
         "occurrence": occurrence,
         "ritual": occurrence.ritual,
         "form": form,

@@ -47,7 +47,7 @@ class DecisionKeyField(forms.CharField):
         return decision
 
 
-class FocusOnError(forms.Form):
+class FocusOnError(StorableFormMixin, forms.Form):
     """A form swapped in by htmx: after a failed submission the focus goes to the first field in error."""
 
     def focus_first_error(self) -> None:
@@ -78,7 +78,7 @@ def _blank(label: str, choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [("", label), *choices]
 
 
-class MapFilterForm(forms.Form):
+class MapFilterForm(StorableFormMixin, forms.Form):
     surface = forms.ChoiceField(required=False)
     owner = forms.ChoiceField(required=False, widget=ListSelect)
     state = forms.ChoiceField(required=False)
@@ -104,7 +104,7 @@ class MapFilterForm(forms.Form):
         return MapFilters(**values)
 
 
-class LedgerFilterForm(forms.Form):
+class LedgerFilterForm(StorableFormMixin, forms.Form):
     status = forms.ChoiceField(required=False, choices=STATUS_CHOICES)
     audience = forms.ChoiceField(
         required=False, label="Promised to", choices=_blank("Anyone", AUDIENCE_CHOICES)
@@ -333,7 +333,7 @@ def _tag_names(text: str) -> list[str]:
     return names
 
 
-class WorkstreamForm(StorableFormMixin, FocusOnError):
+class WorkstreamForm(FocusOnError):
     """Every field of a workstream. A new one may carry its first status note; an edit carries the
     version it was loaded at."""
 

@@ -11,7 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from leadership_os.markdown import render_markdown
+from leadership_os.markdown import markdown_for_export, markdown_plain, render_markdown
 
 register = template.Library()
 
@@ -68,6 +68,23 @@ def url_if_exists(name: str, *args: Any) -> str:
 @register.filter
 def markdown(text: str | None) -> SafeString:
     return render_markdown(text)
+
+
+# For Markdown files (exports), rendered with autoescape off: a Markdown field as the product shows
+# it, and plain text on one line or on several, escaped so that Markdown makes nothing of it.
+@register.filter
+def md_export(text: str | None) -> str:
+    return markdown_for_export(text)
+
+
+@register.filter
+def md_text(text: object) -> str:
+    return markdown_plain("" if text is None else str(text), one_line=True)
+
+
+@register.filter
+def md_lines(text: object) -> str:
+    return markdown_plain("" if text is None else str(text))
 
 
 @register.filter

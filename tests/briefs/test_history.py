@@ -122,7 +122,7 @@ def test_customer_signals_of_the_counterpart_or_surface_in_the_last_30_days_appe
     history = assemble_history(briefing)
 
     assert [s.pk for s in history.signals] == [of_surface.pk, from_counterpart.pk]
-    assert history.signals[1].url == f"/context/{from_counterpart.pk}/"
+    assert history.signals[1].url == f"/context/{from_counterpart.key}/"
 
 
 def test_the_last_engagement_with_the_counterpart_comes_with_its_outcome_and_commitments(
@@ -164,7 +164,7 @@ def test_the_page_links_every_assembled_item_to_its_record(cos_client, briefing,
 
     assert f'href="/decisions/{decision.key}/"' in content
     assert f'href="/workstreams/{workstream.key}/"' in content
-    assert f'href="/context/{signal.pk}/"' in content
+    assert f'href="/context/{signal.key}/"' in content
     assert f'href="/briefs/{last.pk}/"' in content
     assert "Open weights policy" in content and "Eval harness" in content
     assert "Helix asks for eval parity" in content and "Quarterly review" in content

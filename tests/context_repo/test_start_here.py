@@ -147,7 +147,10 @@ def test_the_chief_of_staff_reorders_rewords_and_removes_steps(client_as, path) 
     client.post(f"/context/start-here/steps/{path[0].pk}/change/", {"action": "up"})  # already first
     client.post(f"/context/start-here/steps/{path[0].pk}/change/", {"action": "down"})
     assert [s.pk for s in StartHereStep.objects.order_by("position")] == [path[2].pk, path[0].pk, path[1].pk]
-    client.post(f"/context/start-here/steps/{path[1].pk}/change/", {"action": "why", "why": "Reworded."})
+    client.post(
+        f"/context/start-here/steps/{path[1].pk}/change/",
+        {"action": "why", "why": "Reworded.", "version": path[1].version},
+    )
     assert StartHereStep.objects.get(pk=path[1].pk).why == "Reworded."
     response = client.post(
         f"/context/start-here/steps/{path[0].pk}/change/", {"action": "remove"}, headers=HTMX

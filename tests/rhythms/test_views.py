@@ -423,6 +423,7 @@ def record_post(
         "status": "held",
         "starts_at": timezone.localtime(occurrence.scheduled_for).strftime("%Y-%m-%dT%H:%M"),
         "notes": "",
+        "version": str(Occurrence.objects.get(pk=occurrence.pk).version),
         "commitments-TOTAL_FORMS": str(len(rows)),
         "commitments-INITIAL_FORMS": "0",
     }
