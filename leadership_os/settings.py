@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "briefs",
     "rhythms",
     "context_repo",
+    "imports",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,7 @@ urlpatterns = [
     path("rhythms/", include("rhythms.urls")),
     path("context/", include("context_repo.urls")),
     path("search/", include("context_repo.search_urls")),
+    path("imports/", include("imports.urls")),
 ]
 
 handler403 = "leadership_os.views.permission_denied"
