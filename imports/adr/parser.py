@@ -208,6 +208,9 @@ _TITLE_NUMBER = re.compile(
     r"|(?:#?(?P<num2>\d{1,6})(?=\s*[.:)\]\-–—|]|\s+-)))\]?\s*[.:)\-–—|]*\s*",
     re.I,
 )
+_RECORD_PREFIX = re.compile(
+    r"^\s*(?:architectur(?:e|al)\s+)?(?:decision\s+record|adr|decision)\s*[:\-–—]\s*(?=[^\d\s])", re.I
+)
 _FILE_NUMBER = re.compile(
     r"^(?:(?P<prefix>adr|rfc|dr|ad|decision|[a-z]{1,4})[-_ ]?)?(?P<num>\d{1,6})(?=[-_ .]|$)", re.I
 )
@@ -291,6 +294,10 @@ def _plain(text: str) -> str:
     text = re.sub(r"(?<!\w)([*_])(.+?)\1(?!\w)", r"\2", text)
     text = text.replace("`", "")
     return re.sub(r"\s+", " ", text).strip()
+
+
+def _unbullet(text: str) -> str:
+    return re.sub(r"^\s*(?:[-*+•>]|\d{1,3}[.)])\s+", "", text)
 
 
 def _unquote(text: str) -> str:
@@ -485,7 +492,7 @@ _DATE_LEAD = re.compile(
 def _status_of(value: str) -> tuple[AdrStatus | None, str | None]:
     """The ADR status a status text names, or (None, the text kept as written) when it names none,
     or several (a template's "proposed | accepted | …")."""
-    text = _plain(value).strip().strip(".:;,!").strip()
+    text = _plain(_unbullet(value)).strip().strip(".:;,!").strip()
     text = re.sub(r"^status\s*[:\-]\s*", "", text, flags=re.I)
     text = _DATE_LEAD.sub("", text).strip()
     text = re.sub(r"^[\[(]\s*|\s*[\])]$", "", text).strip()
@@ -804,6 +811,7 @@ def _merge_options(listed: list[_Option], detailed: list[_Option]) -> list[_Opti
 
 def _title_and_number(raw: str) -> tuple[str, str | None, int | None]:
     """A heading without its numbering prefix ("4. ", "ADR 001: ", "ADR-0012 - "), and that number."""
+    raw = _RECORD_PREFIX.sub("", raw, count=1) or raw
     match = _TITLE_NUMBER.match(raw)
     if match:
         rest = raw[match.end() :].strip()
@@ -1004,7 +1012,7 @@ def parse_record(text: str, *, path: str) -> ParsedRecord:
             if written is None:
                 continue
             date = None
-            lead = _DATE_LEAD.match(_plain(value).strip())
+            lead = _DATE_LEAD.match(_plain(_unbullet(value)).strip())
             if lead:
                 try:
                     date = read_date(lead[0])
