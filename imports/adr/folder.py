@@ -402,7 +402,8 @@ class _Index:
                 return found, None
             if len(all_found) > 1:
                 return None, f"'{link.text}' matches several records ({', '.join(all_found)}); kept as text"
-        return None, f"the link '{link.text}' points to no record in this folder; kept as text"
+        where = f" ({link.href})" if link.href else ""
+        return None, f"the link '{link.text}'{where} points to no record in this folder; kept as text"
 
 
 def _external_page(href: str) -> bool:

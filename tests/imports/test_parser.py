@@ -81,7 +81,9 @@ def test_the_status_is_found_however_it_is_written(status_block: str, expected: 
     assert record.adr_status == expected
 
 
-@pytest.mark.parametrize("written", ["on hold", "Under consideration by legal", "proposed | accepted | rejected"])
+@pytest.mark.parametrize(
+    "written", ["on hold", "Under consideration by legal", "proposed | accepted | rejected"]
+)
 def test_an_unknown_status_is_kept_as_written_with_a_warning(written: str) -> None:
     record = parse(f"# A record\n\n## Status\n\n{written}\n")
     assert record.adr_status is None
@@ -133,7 +135,8 @@ def test_the_front_matter_title_is_used_only_without_a_level_1_heading() -> None
     with_heading = parse("---\ntitle: From front matter\nstatus: accepted\n---\n# From heading\n")
     assert with_heading.title == "From heading"
     without = parse(
-        "---\ntitle: 'ADR013: Proper fetching'\nstatus: accepted\n---\n\n## Context\n\nText.\n", path="adr013-fetch.md"
+        "---\ntitle: 'ADR013: Proper fetching'\nstatus: accepted\n---\n\n## Context\n\nText.\n",
+        path="adr013-fetch.md",
     )
     assert (without.title, without.number) == ("Proper fetching", 13)
     assert any("front matter" in m for m in messages(without))
@@ -224,12 +227,17 @@ def test_options_as_numbered_paragraphs() -> None:
         "# Migrate\n\n## Status\n\nAccepted\n\n## Options considered\n\n1) Move step by step, group by group.\n\n"
         "2) Move everything in one go.\n\n## Decision\n\nAll in one go.\n"
     )
-    assert [o.title for o in record.options] == ["Move step by step, group by group", "Move everything in one go"]
+    assert [o.title for o in record.options] == [
+        "Move step by step, group by group",
+        "Move everything in one go",
+    ]
     assert record.decision == "All in one go."
 
 
 def test_a_chosen_option_missing_from_the_list_is_added_with_a_warning() -> None:
-    record = parse("# Pick\n\n* Status: accepted\n\n## Considered Options\n\n* A\n* B\n\n## Decision Outcome\n\nChosen option: \"C\", because it is new.\n")
+    record = parse(
+        '# Pick\n\n* Status: accepted\n\n## Considered Options\n\n* A\n* B\n\n## Decision Outcome\n\nChosen option: "C", because it is new.\n'
+    )
     assert [o.title for o in record.options] == ["A", "B", "C"]
     assert record.options[2].chosen
     warning = next(w for w in record.warnings if "not among" in w.message)
@@ -242,7 +250,7 @@ def test_a_chosen_option_missing_from_the_list_is_added_with_a_warning() -> None
 def test_links_of_every_kind_are_read_as_written() -> None:
     record = parse(
         "# Later\n\n## Status\n\nAccepted\n\nSupersedes [1. First](../old/0001-first.md)\n\nAmends ADR-0003\n\n"
-        "Partially superseded by [ADR 9](0009-nine.md)\n\nRelates to \"Use Kafka\"\n\nAmended by 0012\n"
+        'Partially superseded by [ADR 9](0009-nine.md)\n\nRelates to "Use Kafka"\n\nAmended by 0012\n'
     )
     found = [(link.kind, link.href, link.number, link.title, link.partial) for link in record.links]
     assert ("supersedes", "../old/0001-first.md", None, "1. First", False) in found
@@ -253,7 +261,9 @@ def test_links_of_every_kind_are_read_as_written() -> None:
 
 
 def test_link_words_in_prose_outside_metadata_are_not_links() -> None:
-    record = parse("# X\n\n## Status\n\nAccepted\n\n## Context\n\nThe new cron job replaces the old script.\n")
+    record = parse(
+        "# X\n\n## Status\n\nAccepted\n\n## Context\n\nThe new cron job replaces the old script.\n"
+    )
     assert record.links == ()
 
 
@@ -281,7 +291,9 @@ def test_dates_in_the_forms_people_write_them(written: str, iso: str) -> None:
     assert found is not None and found.iso() == iso
 
 
-@pytest.mark.parametrize("written", ["05/01/2022", "2022-02-30", "31/04/2021", "2020", "YYYY-MM-DD", "05/01/22", "1850-01-01"])
+@pytest.mark.parametrize(
+    "written", ["05/01/2022", "2022-02-30", "31/04/2021", "2020", "YYYY-MM-DD", "05/01/22", "1850-01-01"]
+)
 def test_an_ambiguous_or_impossible_date_is_refused_not_guessed(written: str) -> None:
     with pytest.raises(DateProblem):
         read_date(written)
@@ -310,7 +322,12 @@ def test_code_blocks_and_html_comments_hold_no_metadata() -> None:
 def test_a_byte_order_mark_and_windows_line_endings_change_nothing() -> None:
     text = "\ufeff---\r\nstatus: accepted\r\ndate: 2021-01-02\r\n---\r\n# Title\r\n\r\n## Context\r\n\r\nText.\r\n"
     record = parse(text)
-    assert (record.title, record.adr_status, record.date.iso(), record.context) == ("Title", "accepted", "2021-01-02", "Text.")
+    assert (record.title, record.adr_status, record.date.iso(), record.context) == (
+        "Title",
+        "accepted",
+        "2021-01-02",
+        "Text.",
+    )
 
 
 def test_warnings_count_lines_from_the_top_of_the_file_front_matter_included() -> None:
