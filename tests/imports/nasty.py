@@ -13,33 +13,33 @@ FILES: dict[str, bytes] = {
     ).encode(),
     # MADR 2 bullets, a relative link down into a sub-folder, a partial supersession.
     "decisions/0002-cache-in-redis.md": (
-        "# 2. Cache in Redis\n\n* Status: accepted\n* Deciders: Bo Chen, Cy Diaz\n* Date: 16-Jan-2020\n\n"
-        "Partially superseded by [the later cache decision](later/0005-cache-at-the-edge.md)\n\n"
-        "## Context and Problem Statement\n\nPages are slow.\n\n## Considered Options\n\n* Redis\n* Memcached\n\n"
-        '## Decision Outcome\n\nChosen option: "Redis", because it persists.\n'
-    ).encode(),
+        b"# 2. Cache in Redis\n\n* Status: accepted\n* Deciders: Bo Chen, Cy Diaz\n* Date: 16-Jan-2020\n\n"
+        b"Partially superseded by [the later cache decision](later/0005-cache-at-the-edge.md)\n\n"
+        b"## Context and Problem Statement\n\nPages are slow.\n\n## Considered Options\n\n* Redis\n* Memcached\n\n"
+        b'## Decision Outcome\n\nChosen option: "Redis", because it persists.\n'
+    ),
     # Nygard, status in prose at the end, an ambiguous date, amends by number.
     "decisions/0003-adopt-trunk-based-development.md": (
-        "# 3. Adopt trunk-based development\n\nDate: 05/01/2022\n\n## Context\n\nLong branches hurt.\n\n"
-        "## Decision\n\nEveryone merges to main daily.\n\n## Consequences\n\nFeature flags everywhere.\n\n"
-        "## Status\n\nAccepted and applied in v7.\n\nAmends ADR-0002\n"
-    ).encode(),
+        b"# 3. Adopt trunk-based development\n\nDate: 05/01/2022\n\n## Context\n\nLong branches hurt.\n\n"
+        b"## Decision\n\nEveryone merges to main daily.\n\n## Consequences\n\nFeature flags everywhere.\n\n"
+        b"## Status\n\nAccepted and applied in v7.\n\nAmends ADR-0002\n"
+    ),
     # Supersedes by title; the number 0003 is used twice (a duplicate number, another file).
     "decisions/0004-use-postgres.md": (
-        '# Use Postgres\n\n## Status\n\n**Accepted**\n\nSupersedes "Use MySQL"\n\n## Context\n\nMySQL limits us.\n\n'
-        "## Decision\n\nMove to Postgres 16.\n\n* Date: January 28th, 2022\n"
-    ).encode(),
+        b'# Use Postgres\n\n## Status\n\n**Accepted**\n\nSupersedes "Use MySQL"\n\n## Context\n\nMySQL limits us.\n\n'
+        b"## Decision\n\nMove to Postgres 16.\n\n* Date: January 28th, 2022\n"
+    ),
     "decisions/0003-duplicate-number.md": (
-        "# Keep a changelog\n\n- Status: proposed\n- Date: May 2025\n\nRelates to [Trunk](0003-adopt-trunk-based-development.md)\n"
-        "\nRelates to [nothing](0099-does-not-exist.md)\n"
-    ).encode(),
+        b"# Keep a changelog\n\n- Status: proposed\n- Date: May 2025\n\nRelates to [Trunk](0003-adopt-trunk-based-development.md)\n"
+        b"\nRelates to [nothing](0099-does-not-exist.md)\n"
+    ),
     # The same file name in two sub-folders; a non-ASCII name; no level-1 heading.
     "decisions/later/0005-cache-at-the-edge.md": (
-        "## Status\n\n_Proposed_\n\n## Context\n\nA CDN could cache more.\n\n<!-- ## Status\nRejected -->\n"
-    ).encode(),
+        b"## Status\n\n_Proposed_\n\n## Context\n\nA CDN could cache more.\n\n<!-- ## Status\nRejected -->\n"
+    ),
     "teams/payments/0005-cache-at-the-edge.md": (
-        "# Cache at the edge for payments\n\n## Status\n\nDeprecated\n\n```yaml\nstatus: accepted\n```\n"
-    ).encode(),
+        b"# Cache at the edge for payments\n\n## Status\n\nDeprecated\n\n```yaml\nstatus: accepted\n```\n"
+    ),
     "decisions/0006-éviter-les-dépendances.md": (
         "# 6. Éviter les dépendances inutiles\n\n## Statut\n\nOn hold\n\n## Status\n\nOn hold\n"
     ).encode(),
