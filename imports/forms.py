@@ -22,17 +22,20 @@ class MultipleFileField(forms.FileField):
         super().__init__(*args, **kwargs)
 
     def clean(self, data: Any, initial: Any = None) -> Any:
-        single = super().clean
-        if isinstance(data, (list, tuple)):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)] if data else []
+        items = [item for item in (data if isinstance(data, (list, tuple)) else [data]) if item]
+        if not items and self.required:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return [super(MultipleFileField, self).clean(item, initial) for item in items]
 
 
 class UploadForm(StorableFormMixin, forms.Form):
     files = MultipleFileField(
         label="Decision records",
         help_text="A .zip of the folder, or several .md files chosen together.",
-        error_messages={"required": "Choose a .zip of the folder, or one or more .md files."},
+        error_messages={
+            "required": "Choose a .zip of the folder, or one or more .md files.",
+            "empty": "The upload is empty.",
+        },
     )
     source = forms.CharField(
         label="Name of the folder",
