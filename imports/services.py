@@ -208,7 +208,7 @@ def _decision_values(
                 reasoning = "\n\n".join(paragraphs[1:] + ([justification] if justification else []))
     else:
         proposal = "\n\n".join(p for p in (decision_text, justification) if p)
-        withdrawn = re.match(r"^Withdrawn without a decision(?::\s*(?P<why>.*?))?\.?$", proposal, re.S)
+        withdrawn = re.match(r"^Withdrawn without a decision(?::\s*(?P<why>.*)|\.)$", proposal, re.S)
         if withdrawn:
             outcome = (withdrawn["why"] or "").strip()
         elif proposal and not proposal.startswith("Not decided yet"):
