@@ -35,6 +35,7 @@ LOG_STATUS = {
     "superseded": Decision.Status.SUPERSEDED,
 }
 QUESTION_MAX = 1000
+LINK_LABELS = dict(ImportedLink.Kind.choices)
 _EXPORT_PLACEHOLDER = re.compile(
     r"^\s*(?:[-*+]\s+)?(?:none recorded|no (?:options|pros or cons) were recorded)\.?\s*$", re.I
 )
@@ -75,6 +76,10 @@ class FilePlan:
     @property
     def status_label(self) -> str:
         return Decision.Status(self.status).label if self.status else ""
+
+    @property
+    def labelled_links(self) -> list[tuple[str, Any]]:
+        return [(LINK_LABELS[link.kind], link) for link in self.result.links]
 
     def as_json(self) -> dict[str, Any]:
         record = self.record

@@ -572,7 +572,13 @@ def _targets(kind: LinkKind, rest: str, line: int, partial: bool) -> list[Parsed
     return [ParsedLink(kind, title, line, title=title, partial=partial)]
 
 
+_LINK_HINTS = ("supers", "superc", "replace", "amend", "relate", "see also", "obsolet")
+
+
 def _links_in_line(line: str, index: int, *, anywhere: bool) -> list[ParsedLink]:
+    lowered = line.lower()
+    if not any(hint in lowered for hint in _LINK_HINTS):
+        return []
     text = re.sub(r"^\s*(?:[-*+•>]\s+)*", "", line)
     text = re.sub(r"^(?:\*\*|__|\*|_)+", "", text).strip()
     text = re.sub(r"^status\s*(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*", "", text, flags=re.I)
@@ -1121,8 +1127,15 @@ def parse_record(text: str, *, path: str) -> ParsedRecord:
             date = None
         if date is not None or date_text:
             break
-    if date is None and not candidates:
-        for value, lineno in meta_values.get("updated", []) + meta_values.get("created", []):
+    if date is None and not candidates and not (chosen_status and chosen_status.date):
+        # A "Date: …" line further down (after the first section) still dates the record.
+        for i, line in enumerate(doc.meta):
+            kv = _KV.match(line) if line.strip() and i not in preamble_used else None
+            if kv and META_KEYS.get(re.sub(r"[\s_\-]+", " ", kv["key"].strip().lower())) == "date":
+                meta_values.setdefault("late_date", []).append((kv["value"], doc.lineno(i)))
+                break
+    if date is None and not candidates and not (chosen_status and chosen_status.date):
+        for value, lineno in meta_values.get("late_date", []) + meta_values.get("updated", []) + meta_values.get("created", []):
             try:
                 date = read_date(value)
             except DateProblem as problem:
@@ -1200,7 +1213,9 @@ def parse_record(text: str, *, path: str) -> ParsedRecord:
     chosen_at: int | None = None
     chosen_line = 1
     for offset, line in enumerate(search_lines):
-        match = _CHOSEN.search(_strip_lead(line))
+        lowered = line.lower()
+        hinted = "chosen" in lowered or "selected" in lowered or "preferred" in lowered or "picked" in lowered
+        match = _CHOSEN.search(_strip_lead(line)) if hinted else None
         if match:
             chosen_title, because = _split_chosen(match["rest"])
             chosen_at = offset
@@ -1212,7 +1227,9 @@ def parse_record(text: str, *, path: str) -> ParsedRecord:
             break
     if chosen_title is None:
         for i, line in enumerate(doc.meta):
-            match = _CHOSEN.search(_strip_lead(line)) if line.strip() else None
+            lowered = line.lower()
+            hinted = "chosen" in lowered or "selected" in lowered or "preferred" in lowered or "picked" in lowered
+            match = _CHOSEN.search(_strip_lead(line)) if hinted else None
             if match and re.match(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?\s*chosen", line, re.I):
                 chosen_title, because = _split_chosen(match["rest"])
                 justification = because

@@ -75,6 +75,7 @@ def test_the_dry_run_prints_the_preview_as_json_and_writes_nothing(folder: Path)
         "warnings": [],
     }
     assert rows["decisions/0003-duplicate-number.md"]["date"] == "2025-05"
+    assert rows["decisions/0004-use-postgres.md"]["date"] == "2022-01-28"  # a "Date:" line far down
     assert rows["decisions/template.md"]["action"] == "skip"
     assert rows["decisions/0006-éviter-les-dépendances.md"]["status"] == "draft"
     assert Decision.objects.count() == 0
