@@ -78,6 +78,7 @@ SECTION_NAMES: dict[str, tuple[str, ...]] = {
         "possible solutions",
         "solutions considered",
         "options and alternatives",
+        "positions",
     ),
     "proscons": (
         "pros and cons of the options",
@@ -103,6 +104,7 @@ SECTION_NAMES: dict[str, tuple[str, ...]] = {
         "solution",
         "recommendation",
     ),
+    "rationale": ("rationale", "justification", "argument", "reasoning", "reasons", "why"),
     "consequences": (
         "consequences",
         "positive consequences",
@@ -276,6 +278,7 @@ class _Doc:
 
 def _norm(text: str) -> str:
     text = re.sub(r"[*_`]+", "", text).strip()
+    text = re.sub(r"^[^\w\[(]+", "", text)  # a leading emoji or symbol ("📝 Context")
     text = re.sub(r"^(?:\d+(?:\.\d+)*[.)]?|[ivx]+\.|[a-z]\))\s+", "", text, flags=re.I)
     text = text.rstrip(":").strip().lower()
     return re.sub(r"\s+", " ", text)
@@ -938,6 +941,7 @@ def parse_record(text: str, *, path: str) -> ParsedRecord:
     drivers: list[str] = []
     outcome_lines: list[str] = []
     confirmation: list[str] = []
+    rationale: list[str] = []
     outcome_numbers: list[int] = []
     consequences: list[str] = []
     more_lines: list[int] = []
@@ -990,10 +994,14 @@ def parse_record(text: str, *, path: str) -> ParsedRecord:
             outcome_lines.append("")
             outcome_numbers.append(doc.lineno(sub_start - 1))
         elif heading.kind == "consequences":
-            level = "" if _norm(heading.text) == "consequences" else f"**{heading.text}**\n\n"
+            level = f"**{heading.text}**\n\n" if _norm(heading.text).split()[0] in ("positive", "negative") else ""
             block = _dedent_block(doc.lines[i] for i in range(heading.index + 1, end))
             if block:
                 consequences.append(level + block)
+        elif heading.kind == "rationale":
+            block = _dedent_block(doc.lines[i] for i in range(heading.index + 1, end))
+            if block:
+                rationale.append(block)
         elif heading.kind == "confirmation":
             block = _dedent_block(doc.lines[i] for i in range(heading.index + 1, end))
             if block:
@@ -1019,11 +1027,10 @@ def parse_record(text: str, *, path: str) -> ParsedRecord:
                 continue
             date = None
             lead = _DATE_LEAD.match(_plain(_unbullet(value)).strip())
-            if lead:
-                try:
-                    date = read_date(lead[0])
-                except DateProblem:
-                    date = None
+            try:
+                date = read_date(lead[0] if lead else value)
+            except DateProblem:
+                date = None
             is_link_only = (
                 bool(_LINK_LEAD.match(re.sub(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?", "", value))) and status is None
             )
@@ -1268,6 +1275,8 @@ def parse_record(text: str, *, path: str) -> ParsedRecord:
     if chosen_at is not None:
         decision_text = _dedent_block(search_lines[:chosen_at]) if chosen_at else ""
     consequence_text = "\n\n".join(consequences).strip()
+    if rationale:
+        justification = "\n\n".join([justification, *rationale]).strip()
     if confirmation:
         justification = (
             (justification + "\n\n" if justification else "")

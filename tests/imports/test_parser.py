@@ -339,3 +339,20 @@ def test_a_two_column_status_table_is_read() -> None:
     record = parse("# T\n\n| Status | Accepted |\n|---|---|\n| Date | 2021-06-01 |\n")
     assert record.adr_status == "accepted"
     assert record.date.iso() == "2021-06-01"
+
+
+def test_a_status_line_with_its_date_dates_the_record() -> None:
+    record = parse("# T\n\n## 📌 Status\n\nAccepted on 14 March 2021\n")
+    assert record.adr_status == "accepted"
+    assert record.date.iso() == "2021-03-14"
+
+
+def test_a_tyree_akerman_record_with_a_rationale_section() -> None:
+    record = parse(
+        "# Architecture Decision Record: CSS framework\n\n## Summary\n\n### Issue\n\nWe need a CSS framework.\n\n"
+        "### Decision\n\nDecided on Bulma.\n\n### Status\n\nDecided on Bulma. Open to new choices.\n\n"
+        "## Details\n\n### Argument\n\nNo jQuery.\n\n### Implications\n\nLighter pages.\n"
+    )
+    assert (record.title, record.adr_status) == ("CSS framework", "accepted")
+    assert (record.context, record.decision) == ("We need a CSS framework.", "Decided on Bulma.")
+    assert (record.justification, record.consequences) == ("No jQuery.", "Lighter pages.")
