@@ -72,7 +72,9 @@ def main() -> None:
             start = time.perf_counter()
             plan = services.import_plan(read_batch(sources), source="bench")
             parse_times.append(time.perf_counter() - start)
-        batch = ImportBatch.objects.create(source="bench", files=services.files_to_store(sources), created_by=user)
+        batch = ImportBatch.objects.create(
+            source="bench", files=services.files_to_store(sources), created_by=user
+        )
         client = Client()
         client.force_login(user)
         url = reverse("imports:import_preview", args=[batch.pk])
@@ -86,8 +88,12 @@ def main() -> None:
             f"{len(plan.files)} files ({plan.count('create')} records, {plan.count('skip')} skipped), "
             f"{plan.warning_count} warnings, {plan.links_resolved} links resolved"
         )
-        print(f"read + parse + link + plan: median {statistics.median(parse_times) * 1000:.0f} ms, max {max(parse_times) * 1000:.0f} ms")
-        print(f"preview page (GET, whole):  median {statistics.median(page_times) * 1000:.0f} ms, max {max(page_times) * 1000:.0f} ms, {len(response.content) // 1024} kB")
+        print(
+            f"read + parse + link + plan: median {statistics.median(parse_times) * 1000:.0f} ms, max {max(parse_times) * 1000:.0f} ms"
+        )
+        print(
+            f"preview page (GET, whole):  median {statistics.median(page_times) * 1000:.0f} ms, max {max(page_times) * 1000:.0f} ms, {len(response.content) // 1024} kB"
+        )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

@@ -994,7 +994,11 @@ def parse_record(text: str, *, path: str) -> ParsedRecord:
             outcome_lines.append("")
             outcome_numbers.append(doc.lineno(sub_start - 1))
         elif heading.kind == "consequences":
-            level = f"**{heading.text}**\n\n" if _norm(heading.text).split()[0] in ("positive", "negative") else ""
+            level = (
+                f"**{heading.text}**\n\n"
+                if _norm(heading.text).split()[0] in ("positive", "negative")
+                else ""
+            )
             block = _dedent_block(doc.lines[i] for i in range(heading.index + 1, end))
             if block:
                 consequences.append(level + block)
@@ -1142,7 +1146,9 @@ def parse_record(text: str, *, path: str) -> ParsedRecord:
                 meta_values.setdefault("late_date", []).append((kv["value"], doc.lineno(i)))
                 break
     if date is None and not candidates and not (chosen_status and chosen_status.date):
-        for value, lineno in meta_values.get("late_date", []) + meta_values.get("updated", []) + meta_values.get("created", []):
+        for value, lineno in (
+            meta_values.get("late_date", []) + meta_values.get("updated", []) + meta_values.get("created", [])
+        ):
             try:
                 date = read_date(value)
             except DateProblem as problem:
@@ -1235,7 +1241,9 @@ def parse_record(text: str, *, path: str) -> ParsedRecord:
     if chosen_title is None:
         for i, line in enumerate(doc.meta):
             lowered = line.lower()
-            hinted = "chosen" in lowered or "selected" in lowered or "preferred" in lowered or "picked" in lowered
+            hinted = (
+                "chosen" in lowered or "selected" in lowered or "preferred" in lowered or "picked" in lowered
+            )
             match = _CHOSEN.search(_strip_lead(line)) if hinted else None
             if match and re.match(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?\s*chosen", line, re.I):
                 chosen_title, because = _split_chosen(match["rest"])

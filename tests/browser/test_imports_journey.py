@@ -14,7 +14,9 @@ from tests.imports.test_folder import zip_of
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_chief_of_staff_imports_a_folder_and_follows_a_supersession(page: Page, live_server, chief_of_staff, tmp_path) -> None:
+def test_the_chief_of_staff_imports_a_folder_and_follows_a_supersession(
+    page: Page, live_server, chief_of_staff, tmp_path
+) -> None:
     archive = tmp_path / "team-adrs.zip"
     archive.write_bytes(zip_of({f"team-adrs/{k}": v for k, v in nasty.FILES.items()}))
 
@@ -53,6 +55,6 @@ def test_the_chief_of_staff_imports_a_folder_and_follows_a_supersession(page: Pa
 
     page.get_by_role("link", name="Read the original Markdown").click()
     expect(page.get_by_role("heading", name="The original record")).to_be_visible()
-    expect(page.locator(".original-markdown")).to_contain_text("Supersedes \"Use MySQL\"")
+    expect(page.locator(".original-markdown")).to_contain_text('Supersedes "Use MySQL"')
     assert_accessible(page)
     screenshot(page, "imports-original")

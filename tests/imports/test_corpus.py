@@ -32,7 +32,9 @@ def test_every_corpus_folder_keeps_its_licence() -> None:
         assert any(p.name.upper().startswith(("LICENSE", "LICENCE")) for p in folder.iterdir()), folder
 
 
-def test_the_corpus_imports_and_a_summary_is_printed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_corpus_imports_and_a_summary_is_printed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     folders = {p.name: p for p in sorted(CORPUS.iterdir())}
     folders["nasty"] = nasty.write(tmp_path / "nasty")
     rows = []
@@ -48,5 +50,7 @@ def test_the_corpus_imports_and_a_summary_is_printed(tmp_path: Path, capsys: pyt
         for row in rows:
             print(f"{row[0]:<12} {row[1]:>10} {row[2]:>8} {row[3]:>9} {row[4]:>15}")
     assert Decision.objects.count() == sum(created for created, _ in EXPECTED.values())
-    superseded = Decision.objects.filter(imported_from__source="log4brains", status=Decision.Status.SUPERSEDED).get()
+    superseded = Decision.objects.filter(
+        imported_from__source="log4brains", status=Decision.Status.SUPERSEDED
+    ).get()
     assert superseded.superseded_by.title == "Use the ADR slug as its unique ID"

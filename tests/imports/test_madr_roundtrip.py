@@ -21,9 +21,18 @@ DAY = dt.date(2026, 3, 2)
 def build_log() -> None:
     queue = services.decision_create(
         by=None,
-        fields={"title": "Pick a queue for background jobs", "question": "Which queue runs our jobs?", "context": "Jobs pile up at night.\n\nWe run Postgres already."},
+        fields={
+            "title": "Pick a queue for background jobs",
+            "question": "Which queue runs our jobs?",
+            "context": "Jobs pile up at night.\n\nWe run Postgres already.",
+        },
         options=[
-            {"title": "Kafka", "description": "A distributed log.", "pros": "Scales far", "cons": "Heavy to run\nNeeds a team"},
+            {
+                "title": "Kafka",
+                "description": "A distributed log.",
+                "pros": "Scales far",
+                "cons": "Heavy to run\nNeeds a team",
+            },
             {"title": "Postgres SKIP LOCKED", "pros": "Nothing new to run", "cons": "Needs careful indexing"},
         ],
         open_now=True,
@@ -31,24 +40,43 @@ def build_log() -> None:
     chosen = queue.options.get(title="Postgres SKIP LOCKED")
     other = queue.options.get(title="Kafka")
     services.decision_record_outcome(
-        decision=queue, option=chosen, reasoning="The volume is small and we know Postgres.", by=None,
-        decided_on=DAY, rejected={other.pk: "Too much to operate for our size."},
+        decision=queue,
+        option=chosen,
+        reasoning="The volume is small and we know Postgres.",
+        by=None,
+        decided_on=DAY,
+        rejected={other.pk: "Too much to operate for our size."},
     )
     queue.refresh_from_db()
-    successor = services.decision_supersede(decision=queue, by=None, title="Move jobs to a managed queue", reason="Volume grew tenfold.")
+    successor = services.decision_supersede(
+        decision=queue, by=None, title="Move jobs to a managed queue", reason="Volume grew tenfold."
+    )
     successor.opened_on = DAY
     successor.save()
     services.decision_create(
-        by=None, fields={"title": "Name the on-call rotation", "question": "Who is on call first?"}, open_now=False
+        by=None,
+        fields={"title": "Name the on-call rotation", "question": "Who is on call first?"},
+        open_now=False,
     )
     withdrawn = services.decision_create(
-        by=None, fields={"title": "Adopt a four-day week", "question": "Do we try a four-day week?"}, open_now=True
+        by=None,
+        fields={"title": "Adopt a four-day week", "question": "Do we try a four-day week?"},
+        open_now=True,
     )
     services.decision_withdraw(decision=withdrawn, by=None, reason="The pilot was cancelled by HR.")
     plain = services.decision_create(
-        by=None, fields={"title": "Write docs in English", "question": "Which language for docs?"}, open_now=True
+        by=None,
+        fields={"title": "Write docs in English", "question": "Which language for docs?"},
+        open_now=True,
     )
-    services.decision_record_outcome(decision=plain, option=None, reasoning="Most readers read English.\n\nTranslations later.", by=None, outcome="English only", decided_on=DAY)
+    services.decision_record_outcome(
+        decision=plain,
+        option=None,
+        reasoning="Most readers read English.\n\nTranslations later.",
+        by=None,
+        outcome="English only",
+        decided_on=DAY,
+    )
 
 
 def snapshot() -> dict[str, dict[str, object]]:
@@ -60,7 +88,10 @@ def snapshot() -> dict[str, dict[str, object]]:
             "outcome": d.outcome,
             "reasoning": d.reasoning,
             "decided_on": d.decided_on,
-            "options": [(o.title, o.description, o.pros, o.cons, o.chosen, o.rejected_because) for o in d.options.all()],
+            "options": [
+                (o.title, o.description, o.pros, o.cons, o.chosen, o.rejected_because)
+                for o in d.options.all()
+            ],
             "supersedes": d.supersedes.title if d.supersedes else None,
         }
     return result

@@ -36,7 +36,9 @@ def test_the_upload_page_is_for_the_chief_of_staff_only(client_as) -> None:
 def test_upload_preview_and_confirm_import_everything_in_one_go(cos_client: Client) -> None:
     response = upload(cos_client, team_zip())
     batch = ImportBatch.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("imports:import_preview", args=[batch.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "imports:import_preview", args=[batch.pk]
+    )
     assert batch.source == "team-adrs"
     page = cos_client.get(response["Location"]).content.decode()
     for path in nasty.FILES:
@@ -79,7 +81,9 @@ def test_several_markdown_files_can_be_uploaded_together(cos_client: Client) -> 
         ),
     ],
 )
-def test_a_bad_upload_is_refused_with_a_message_and_nothing_is_kept(cos_client: Client, files, message: str) -> None:
+def test_a_bad_upload_is_refused_with_a_message_and_nothing_is_kept(
+    cos_client: Client, files, message: str
+) -> None:
     response = upload(cos_client, *files)
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -93,11 +97,15 @@ def test_a_binary_or_non_utf8_upload_is_listed_as_skipped(cos_client: Client) ->
         SimpleUploadedFile("0002-latin.md", "# Café\n".encode("latin-1")),
         SimpleUploadedFile("0003-bin.md", b"\x00\x01\x02"),
     )
-    page = cos_client.get(reverse("imports:import_preview", args=[ImportBatch.objects.get().pk])).content.decode()
+    page = cos_client.get(
+        reverse("imports:import_preview", args=[ImportBatch.objects.get().pk])
+    ).content.decode()
     assert "not UTF-8 text" in page and "a binary file, not text" in page
 
 
-def test_the_decision_page_shows_where_it_came_from_and_the_original_markdown(cos_client: Client, client_as) -> None:
+def test_the_decision_page_shows_where_it_came_from_and_the_original_markdown(
+    cos_client: Client, client_as
+) -> None:
     upload(cos_client, team_zip())
     cos_client.post(reverse("imports:import_confirm", args=[ImportBatch.objects.get().pk]))
     record = ImportedRecord.objects.get(path="decisions/0001-use-mysql.md")
@@ -126,5 +134,7 @@ def test_a_decision_typed_in_the_app_shows_no_import_panel(cos_client: Client) -
 def test_the_preview_reads_the_upload_kept_on_the_server_not_the_browser(cos_client: Client) -> None:
     upload(cos_client, SimpleUploadedFile("0001-a.md", b"# 1. A\n\n## Status\n\nAccepted\n"))
     batch = ImportBatch.objects.get()
-    cos_client.post(reverse("imports:import_confirm", args=[batch.pk]), {"files": "forged", "title": "Forged"})
+    cos_client.post(
+        reverse("imports:import_confirm", args=[batch.pk]), {"files": "forged", "title": "Forged"}
+    )
     assert list(Decision.objects.values_list("title", flat=True)) == ["A"]
