@@ -101,6 +101,10 @@ SECTION_NAMES: dict[str, tuple[str, ...]] = {
         "proposal",
         "proposed solution",
         "proposed decision",
+        "what's proposed",
+        "what’s proposed",
+        "what is proposed",
+        "proposed change",
         "solution",
         "recommendation",
     ),
@@ -655,6 +659,11 @@ def _option_title(text: str) -> tuple[str, str, bool]:
     bold = re.match(r"^\s*(?:\*\*|__)(?P<title>.+?)(?:\*\*|__)\s*[:.\-–—]?\s*(?P<rest>.*)$", text)
     if bold and bold["title"].strip():
         title, description = bold["title"], bold["rest"]
+        if (
+            re.fullmatch(r"(?:option|alternative|choice)\s*(?:\d+|[A-Z])\s*[:.]?", title.strip(), re.I)
+            and description
+        ):
+            title, description = description, ""  # "**Option 2**: Buy it" is the option "Buy it"
     else:
         linked = re.match(r"^\s*\[(?P<title>[^\]]+)\]\((?P<href>#[^)]*)\)\s*[:.\-–—]?\s*(?P<rest>.*)$", text)
         if linked:
@@ -888,6 +897,10 @@ def parse_record(text: str, *, path: str) -> ParsedRecord:
             title = title_from_filename(path)
             doc.warnings.append(Warning(1, "no level-1 heading; the title is made from the file name"))
     file_id, file_number = _file_number(path)
+    bare = re.match(r"^#?0*(\d{1,6})\s+(?=\S)", title) if number is None else None
+    if bare and file_number is not None and int(bare.group(1)) == file_number:
+        # "# 28 Repo scanning" in 028-repo-scanning.md: the file name confirms it is a number.
+        original_id, number, title = bare.group(0).strip(), file_number, title[bare.end() :]
     if number is None and fm.get("id") and re.fullmatch(r"\D*0*\d{1,6}", str(fm["id"])):
         original_id = str(fm["id"])
         number = int(re.sub(r"\D", "", str(fm["id"])))
@@ -1237,6 +1250,10 @@ def parse_record(text: str, *, path: str) -> ParsedRecord:
             rest_lines += search_lines[offset + 1 :]
             justification = _dedent_block(rest_lines)
             justification = re.sub(r"^[:\s]+", "", justification)
+            if not because:
+                # 'Chosen option: "X",' with "because …" on the next line.
+                justification = re.sub(r"^because\b[\s:]*", "", justification, flags=re.I)
+                justification = justification[:1].upper() + justification[1:]
             break
     if chosen_title is None:
         for i, line in enumerate(doc.meta):

@@ -356,3 +356,28 @@ def test_a_tyree_akerman_record_with_a_rationale_section() -> None:
     assert (record.title, record.adr_status) == ("CSS framework", "accepted")
     assert (record.context, record.decision) == ("We need a CSS framework.", "Decided on Bulma.")
     assert (record.justification, record.consequences) == ("No jQuery.", "Lighter pages.")
+
+
+def test_a_bare_number_before_the_title_is_stripped_when_the_file_name_agrees() -> None:
+    record = parse(
+        "# 28 Repo vulnerability scanning\n\nDate: 2021-11-05\n", path="028-Repo-vulnerability-scanning.md"
+    )
+    assert (record.title, record.number) == ("Repo vulnerability scanning", 28)
+    other = parse("# 3 tiers are enough\n\n## Status\n\nAccepted\n", path="0007-three-tiers.md")
+    assert other.title == "3 tiers are enough"
+
+
+def test_chosen_options_written_the_ways_real_records_write_them() -> None:
+    record = parse(
+        "# Pick\n\n* Status: accepted\n\n## Considered Options\n\n- **Option 1**: Keep the lock pair\n"
+        "- **Option 2**: Extract a function\n\n## Decision Outcome\n\n"
+        'Chosen option: "**Option 2: Extract a function**",\nbecause the scope is then the function.\n'
+    )
+    assert [o.title for o in record.options] == ["Keep the lock pair", "Extract a function"]
+    assert record.chosen_option == "Extract a function"
+    assert record.justification == "The scope is then the function."
+    bold = parse(
+        "# Pick\n\n* Status: accepted\n\n## Considered Options\n\n1. **Registry** (chosen)\n2. **Signals**\n\n"
+        '## Decision Outcome\n\n**Chosen option: "Registry"**, because:\n- one place\n'
+    )
+    assert bold.chosen_option == "Registry" and bold.justification == "- one place"
