@@ -269,6 +269,8 @@ def skip_by_name(path: str) -> str | None:
     parts = path.split("/")
     if any(part.startswith(".") for part in parts[:-1]) or parts[0] == "__MACOSX":
         return "in a hidden folder"
+    if any(part.lower() in ("template", "templates", "_templates") for part in parts[:-1]):
+        return "in a templates folder, not a record"
     name = parts[-1]
     if name.startswith("."):
         return "a hidden file"
