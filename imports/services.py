@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.utils.text import slugify
 
 from decisions.models import Decision, Option
 from imports.adr.folder import Batch, FileResult
@@ -395,10 +396,9 @@ def import_apply(*, plan: Plan, surface: Surface | None, by: Any, today: dt.date
             _attribute(provenance, by, f"Re-imported from {where}")
             provenance.save()
             applied.updated.append(decision)
-        if record.tags:
-            decision.tags.add(
-                *[Tag.objects.get_or_create(name=name[:50])[0] for name in record.tags if name.strip()]
-            )
+        slugs = sorted({slugify(name)[:50] for name in record.tags} - {""})
+        if slugs:
+            decision.tags.add(*[Tag.objects.get_or_create(name=slug)[0] for slug in slugs])
         decisions[item.path] = decision
         records[item.path] = provenance
     _link(plan, decisions, records, by, applied)
@@ -412,7 +412,9 @@ def _link(
     by: Any,
     applied: Applied,
 ) -> None:
-    written = [f for f in plan.files if f.action in ("create", "update") and f.record is not None]
+    # Every record of the folder, unchanged ones too: a link that pointed nowhere last time may
+    # find its target among this import's new files.
+    written = [f for f in plan.files if f.record is not None and f.path in records]
     if not written:
         return
     ImportedLink.objects.filter(record__in=[records[f.path] for f in written]).delete()

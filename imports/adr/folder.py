@@ -27,6 +27,7 @@ from imports.adr.records import LinkKind, ParsedLink, ParsedRecord, Warning
 MAX_FILES = 2000
 MAX_FILE_BYTES = 1_000_000
 MAX_TOTAL_BYTES = 25_000_000
+MAX_PATH = 500
 MARKDOWN = (".md", ".markdown", ".mdown", ".mkd", ".mdx")
 TEMPLATE_NAME = re.compile(
     r"(?:^|[-_. ])(?:template|tmpl|skeleton|example-adr)(?:$|[-_. ])|^_?template", re.I
@@ -424,7 +425,9 @@ def read_batch(files: Sequence[SourceFile]) -> Batch:
         if source.problem:
             results.append(FileResult(source.path, source.problem, None))
             continue
-        reason = skip_by_name(source.path)
+        reason = skip_by_name(source.path) or (
+            f"a path longer than {MAX_PATH} characters" if len(source.path) > MAX_PATH else None
+        )
         if reason:
             results.append(FileResult(source.path, reason, None))
             continue

@@ -177,3 +177,28 @@ def test_a_zip_with_unsafe_paths_is_refused_by_the_command(tmp_path: Path) -> No
     with pytest.raises(CommandError, match="leave its folder"):
         run(str(archive))
     assert Decision.objects.count() == 0
+
+
+def test_a_link_to_a_file_added_later_is_resolved_by_the_re_import(tmp_path: Path) -> None:
+    folder = tmp_path / "adrs"
+    folder.mkdir()
+    (folder / "0001-old.md").write_text("# 1. Old\n\n## Status\n\nSuperseded by [2. New](0002-new.md)\n")
+    run(str(folder))
+    old = ImportedRecord.objects.get(path="0001-old.md").decision
+    assert ImportedLink.objects.get(record__decision=old).target is None
+    (folder / "0002-new.md").write_text("# 2. New\n\n## Status\n\nAccepted\n")
+    run(str(folder))
+    old.refresh_from_db()
+    assert old.superseded_by.title == "New"
+    assert ImportedLink.objects.get(record__decision=old).target == old.superseded_by
+
+
+def test_front_matter_tags_become_the_logs_tags(tmp_path: Path) -> None:
+    folder = tmp_path / "adrs"
+    folder.mkdir()
+    (folder / "0001-tagged.md").write_text(
+        "---\nstatus: accepted\ntags: [Data Platform, security]\n---\n# Tagged\n"
+    )
+    run(str(folder))
+    decision = ImportedRecord.objects.get().decision
+    assert sorted(t.name for t in decision.tags.all()) == ["data-platform", "security"]
