@@ -155,6 +155,8 @@ META_KEYS: dict[str, str] = {
     "consulted": "consulted",
     "informed": "informed",
     "tags": "tags",
+    "labels": "tags",
+    "keywords": "tags",
     "title": "title",
     "id": "id",
     "number": "id",

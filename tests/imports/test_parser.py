@@ -381,3 +381,15 @@ def test_chosen_options_written_the_ways_real_records_write_them() -> None:
         '## Decision Outcome\n\n**Chosen option: "Registry"**, because:\n- one place\n'
     )
     assert bold.chosen_option == "Registry" and bold.justification == "- one place"
+
+
+def test_madr_2_metadata_with_comments_links_and_no_space_after_the_colon() -> None:
+    record = parse(
+        "# 1. Introduce an accounts service\n\n* Status:superseded by [ADR-0003](0003-outsource.md) <!-- optional -->\n"
+        "* Deciders: @butonic, @felixboehm <!-- optional -->\n"
+        "* Date: [2020-06-15](https://example.org/pull/34/commits/2fd05e2b6fe2) <!-- optional -->\n"
+    )
+    assert (record.adr_status, record.date.iso(), record.deciders) == ("superseded", "2020-06-15", ("@butonic", "@felixboehm"))
+    assert [(link.kind, link.href) for link in record.links] == [("superseded_by", "0003-outsource.md")]
+    bare = parse("# ADR003 - Superseded\n\n* Date: 2026-07-01\n* Status: SUPERSEDED by 004\n* Labels: history\n")
+    assert (bare.adr_status, [link.number for link in bare.links], bare.tags) == ("superseded", [4], ("history",))
