@@ -245,6 +245,15 @@ _CHOSEN = re.compile(
     r"(?:chosen|selected|preferred|picked)\s+(?:option|alternative|solution)s?\s*(?:is|was)?\s*[:\-–]?\s*(?P<rest>.+)$",
     re.I,
 )
+_CHOSEN_BY_LABEL = re.compile(
+    r"\b(?:chose|choose|chosen|selected|select|picked|pick|go\s+with|went\s+with|going\s+with|decided\s+(?:on|for|to\s+go\s+with))"
+    r"\s+(?:the\s+)?(?:option|alternative)\s*(?P<label>\d{1,2}|[A-H])\b",
+    re.I,
+)
+_CHOSEN_BY_LABEL_AFTER = re.compile(
+    r"\b(?:option|alternative)\s*(?P<label>\d{1,2}|[A-H])\b[^.\n]{0,40}?\b(?:was|is|has\s+been)\s+(?:chosen|selected|adopted|accepted)\b",
+    re.I,
+)
 _OPTION_LABEL = re.compile(
     r"^(?:option|alternative|choice|approach|solution)\s*(?:\d+|[A-Z])\b\s*[:.\-–—)]\s*", re.I
 )
@@ -1137,6 +1146,16 @@ def parse_record(text: str, *, path: str) -> ParsedRecord:
         if rest and rest != status_text:
             links.extend(_targets("superseded_by", rest, status_line, bool(_PARTIAL.search(status_text))))
 
+    status_lines = {
+        lineno
+        for key in ("status", "status_section", "superseded_by")
+        for _, lineno in meta_values.get(key, [])
+    }
+    if adr_status == "accepted" and any(
+        link.kind == "superseded_by" and not link.partial and link.line in status_lines for link in links
+    ):
+        adr_status = "superseded"  # "Accepted (superseded by ADR 9)": superseded since
+
     # Date ------------------------------------------------------------------------------------------
     date: ParsedDate | None = None
     date_text: str | None = None
@@ -1291,6 +1310,13 @@ def parse_record(text: str, *, path: str) -> ParsedRecord:
             chosen_title = matched.title
     else:
         flagged = [o for o in options if o.chosen]
+        named = _CHOSEN_BY_LABEL.search(decision_text) or _CHOSEN_BY_LABEL_AFTER.search(decision_text)
+        if not flagged and named and options:
+            label = named.group("label")
+            index = int(label) - 1 if label.isdigit() else ord(label.upper()) - ord("A")
+            if 0 <= index < len(options):
+                options[index].chosen = True
+                flagged = [options[index]]
         if len(flagged) == 1:
             chosen_title = flagged[0].title
         elif len(flagged) > 1:

@@ -389,7 +389,34 @@ def test_madr_2_metadata_with_comments_links_and_no_space_after_the_colon() -> N
         "* Deciders: @butonic, @felixboehm <!-- optional -->\n"
         "* Date: [2020-06-15](https://example.org/pull/34/commits/2fd05e2b6fe2) <!-- optional -->\n"
     )
-    assert (record.adr_status, record.date.iso(), record.deciders) == ("superseded", "2020-06-15", ("@butonic", "@felixboehm"))
+    assert (record.adr_status, record.date.iso(), record.deciders) == (
+        "superseded",
+        "2020-06-15",
+        ("@butonic", "@felixboehm"),
+    )
     assert [(link.kind, link.href) for link in record.links] == [("superseded_by", "0003-outsource.md")]
-    bare = parse("# ADR003 - Superseded\n\n* Date: 2026-07-01\n* Status: SUPERSEDED by 004\n* Labels: history\n")
-    assert (bare.adr_status, [link.number for link in bare.links], bare.tags) == ("superseded", [4], ("history",))
+    bare = parse(
+        "# ADR003 - Superseded\n\n* Date: 2026-07-01\n* Status: SUPERSEDED by 004\n* Labels: history\n"
+    )
+    assert (bare.adr_status, [link.number for link in bare.links], bare.tags) == (
+        "superseded",
+        [4],
+        ("history",),
+    )
+
+
+@pytest.mark.parametrize(
+    "said", ["We chose option 2.", "Option B was selected by the board.", "We decided to go with Option 2"]
+)
+def test_an_option_chosen_by_its_label_in_the_decision(said: str) -> None:
+    record = parse(
+        f"# Pick\n\n## Status\n\nAccepted\n\n## Options\n\n1. Build\n2. Buy\n\n## Decision\n\n{said}\n"
+    )
+    assert record.chosen_option == "Buy" and [o.chosen for o in record.options] == [False, True]
+
+
+def test_an_accepted_record_superseded_since_is_superseded() -> None:
+    record = parse("# Old\n\n* Status: accepted (superseded by [ADR-9](0009-new.md))\n")
+    assert record.adr_status == "superseded"
+    partly = parse("# Old\n\n## Status\n\nAccepted, partially superseded by [ADR-9](0009-new.md)\n")
+    assert partly.adr_status == "accepted" and partly.links[0].partial
