@@ -381,11 +381,16 @@ def _front_matter(lines: list[str]) -> tuple[dict[str, str | list[str]], dict[st
     values: dict[str, str | list[str]] = {}
     where: dict[str, int] = {}
     current: str | None = None
+    block: str | None = None
     sep = "=" if fence == "+++" else ":"
     for i in range(1, end):
         line = lines[i]
         if not line.strip() or line.lstrip().startswith("#"):
             continue
+        if block is not None and line[:1].isspace():
+            values[block] = (str(values.get(block) or "") + " " + line.strip()).strip()
+            continue
+        block = None
         item = re.match(r"^\s*-\s+(.*)$", line)
         if item and current is not None:
             existing = values.get(current)
@@ -403,6 +408,8 @@ def _front_matter(lines: list[str]) -> tuple[dict[str, str | list[str]], dict[st
         else:
             value = re.sub(r"\s+#.*$", "", value) if value[:1] not in _QUOTES else value
             parsed = _unquote(value)
+        if isinstance(parsed, str) and re.fullmatch(r"[|>][+-]?", parsed):
+            block, parsed = key, ""  # a YAML block scalar: its text is on the indented lines below
         values[key] = parsed
         where[key] = i + 1
         current = key

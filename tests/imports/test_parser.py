@@ -420,3 +420,16 @@ def test_an_accepted_record_superseded_since_is_superseded() -> None:
     assert record.adr_status == "superseded"
     partly = parse("# Old\n\n## Status\n\nAccepted, partially superseded by [ADR-9](0009-new.md)\n")
     assert partly.adr_status == "accepted" and partly.links[0].partial
+
+
+def test_front_matter_block_scalars_lists_and_toml() -> None:
+    record = parse(
+        "---\ntitle: >-\n  A long title\n  on two lines\nstatus: accepted\ndeciders:\n- Ana\n- Bo\n---\n\nBody.\n"
+    )
+    assert (record.title, record.adr_status, record.deciders) == (
+        "A long title on two lines",
+        "accepted",
+        ("Ana", "Bo"),
+    )
+    toml = parse('+++\ntitle = "Hugo record"\nstatus = "proposed"\n+++\n\nBody.\n')
+    assert (toml.title, toml.adr_status) == ("Hugo record", "proposed")
