@@ -135,6 +135,15 @@ SECTION_NAMES: dict[str, tuple[str, ...]] = {
     "consulted": ("consulted",),
     "informed": ("informed",),
 }
+RELATED_SECTIONS = {
+    "links",
+    "related",
+    "related decisions",
+    "related adrs",
+    "related records",
+    "see also",
+    "related adr",
+}
 _SECTION_OF = {name: kind for kind, names in SECTION_NAMES.items() for name in names}
 
 META_KEYS: dict[str, str] = {
@@ -178,9 +187,9 @@ META_KEYS: dict[str, str] = {
 LINK_WORDS: list[tuple[LinkKind, str]] = [
     ("superseded_by", r"(?:superseded|superceded|superseeded|replaced|obsoleted)(?:\s+in\s+part)?\s+by"),
     ("supersedes", r"supersedes|supercedes|replaces|obsoletes"),
-    ("amended_by", r"amended\s+by"),
-    ("amends", r"amends"),
-    ("relates_to", r"relates\s+to|related\s+to|see\s+also"),
+    ("amended_by", r"(?:amended|refined|extended|clarified)\s+by"),
+    ("amends", r"amends|refines|extends|clarifies"),
+    ("relates_to", r"relates\s+to|related\s+to|see\s+also|depends\s+on"),
 ]
 _PARTIAL = re.compile(r"\b(?:partially|partly|in\s+part|partial)\b", re.I)
 _LINK_LEAD = re.compile(
@@ -597,7 +606,19 @@ def _targets(kind: LinkKind, rest: str, line: int, partial: bool) -> list[Parsed
     return [ParsedLink(kind, title, line, title=title, partial=partial)]
 
 
-_LINK_HINTS = ("supers", "superc", "replace", "amend", "relate", "see also", "obsolet")
+_LINK_HINTS = (
+    "supers",
+    "superc",
+    "replace",
+    "amend",
+    "relate",
+    "see also",
+    "obsolet",
+    "refine",
+    "extend",
+    "clarif",
+    "depends on",
+)
 
 
 def _links_in_line(line: str, index: int, *, anywhere: bool) -> list[ParsedLink]:
@@ -1042,8 +1063,26 @@ def parse_record(text: str, *, path: str) -> ParsedRecord:
             if block:
                 confirmation.append(block)
         elif heading.kind == "more":
+            listing = _norm(heading.text) in RELATED_SECTIONS
             for i in range(heading.index + 1, end):
                 more_lines.append(i)
+                if listing and not _links_in_line(doc.meta[i], doc.lineno(i), anywhere=True):
+                    # "## Related decisions" lists records by plain links: each relates to this one.
+                    for match in _MD_LINK.finditer(doc.meta[i]):
+                        href = match["href"].strip("<>")
+                        if href and not href.startswith("#") and not re.match(r"^[a-z]+:", href, re.I):
+                            text = _plain(match["text"]) or href
+                            ref = _REF.search(text)
+                            links.append(
+                                ParsedLink(
+                                    "relates_to",
+                                    text,
+                                    doc.lineno(i),
+                                    href=href,
+                                    number=int(ref["num"]) if ref else None,
+                                    title=text,
+                                )
+                            )
                 fact = re.match(
                     r"^\s*[-*+]\s+(?P<key>Key|Surface|Driver|Needed by|Opened on|Decided on|Tags)\s*:\s*(?P<value>.+)$",
                     doc.meta[i],

@@ -433,3 +433,12 @@ def test_front_matter_block_scalars_lists_and_toml() -> None:
     )
     toml = parse('+++\ntitle = "Hugo record"\nstatus = "proposed"\n+++\n\nBody.\n')
     assert (toml.title, toml.adr_status) == ("Hugo record", "proposed")
+
+
+def test_a_related_decisions_section_lists_links_and_refinement_words_are_amendments() -> None:
+    record = parse(
+        "# T\n\n## Status\n\nAccepted\n\nRefined by [ADR-0010](0010-x.md)\n\n## Related decisions\n\n"
+        "* [ADR-0002](0002-y.md)\n* [Design doc](https://example.org/doc)\n* Depends on [Z](0003-z.md)\n"
+    )
+    found = {(link.kind, link.href) for link in record.links}
+    assert found == {("amended_by", "0010-x.md"), ("relates_to", "0002-y.md"), ("relates_to", "0003-z.md")}
