@@ -138,3 +138,37 @@ def test_the_preview_reads_the_upload_kept_on_the_server_not_the_browser(cos_cli
         reverse("imports:import_confirm", args=[batch.pk]), {"files": "forged", "title": "Forged"}
     )
     assert list(Decision.objects.values_list("title", flat=True)) == ["A"]
+
+
+def _folder_zip(size: int) -> SimpleUploadedFile:
+    files = {
+        f"adrs/{n:04d}-record-{n}.md": (
+            f"# {n}. Record {n}\n\n## Status\n\nAccepted\n\nSupersedes [{n - 1}](" + f"{n - 1:04d}-record-{n - 1}.md)\n"
+        ).encode()
+        for n in range(1, size + 1)
+    }
+    return SimpleUploadedFile("adrs.zip", zip_of(files))
+
+
+def _queries(client: Client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_preview_and_the_import_pages_read_the_same_number_of_queries_at_any_size(cos_client: Client) -> None:
+    counts = []
+    for size in (3, 30):
+        upload(cos_client, _folder_zip(size), source=f"size-{size}")
+        batch = ImportBatch.objects.get(source=f"size-{size}")
+        preview = _queries(cos_client, reverse("imports:import_preview", args=[batch.pk]))
+        cos_client.post(reverse("imports:import_confirm", args=[batch.pk]))
+        again = _queries(cos_client, reverse("imports:import_preview", args=[batch.pk]))
+        start = _queries(cos_client, reverse("imports:import_start"))
+        record = ImportedRecord.objects.filter(source=f"size-{size}").order_by("-path").first()
+        page = _queries(cos_client, reverse("decisions:decision_detail", args=[record.decision.key]))
+        counts.append((preview, again, start, page))
+    assert counts[0] == counts[1]
