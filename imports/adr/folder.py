@@ -53,6 +53,11 @@ _PLACEHOLDER_TITLE = re.compile(
 )
 
 
+INDEX_REASON = "an index or README page, not a record"
+# A page bundle (`use-kafka/index.md`) is a record when it reads as one.
+BUNDLE_NAMES = {"index", "_index", "readme"}
+
+
 class UploadRefused(ValueError):
     """The whole upload is refused (unsafe or too big); nothing of it is read."""
 
@@ -281,8 +286,16 @@ def skip_by_name(path: str) -> str | None:
     if TEMPLATE_NAME.search(stem):
         return "a template (by its name), not a record"
     if stem.lower() in INDEX_NAMES:
-        return "an index or README page, not a record"
+        return INDEX_REASON
     return None
+
+
+def _stem(path: str) -> str:
+    return posixpath.splitext(posixpath.basename(path))[0].lower()
+
+
+def _reads_as_record(record: ParsedRecord) -> bool:
+    return record.adr_status is not None and bool(record.decision or record.options or record.chosen_option)
 
 
 def _skip_by_content(record: ParsedRecord, md_paths: set[str]) -> str | None:
@@ -428,7 +441,8 @@ def read_batch(files: Sequence[SourceFile]) -> Batch:
         reason = skip_by_name(source.path) or (
             f"a path longer than {MAX_PATH} characters" if len(source.path) > MAX_PATH else None
         )
-        if reason:
+        bundle = reason == INDEX_REASON and "/" in source.path and _stem(source.path) in BUNDLE_NAMES
+        if reason and not bundle:
             results.append(FileResult(source.path, reason, None))
             continue
         text, problem = decode(source.data)
@@ -439,6 +453,9 @@ def read_batch(files: Sequence[SourceFile]) -> Batch:
             results.append(FileResult(source.path, "an empty file", None))
             continue
         record = parse_record(text, path=source.path)
+        if bundle and not _reads_as_record(record):
+            results.append(FileResult(source.path, INDEX_REASON, None))
+            continue
         reason = _skip_by_content(record, md_paths)
         results.append(
             FileResult(

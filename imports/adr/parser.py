@@ -892,6 +892,8 @@ def _file_number(path: str) -> tuple[str | None, int | None]:
 
 def title_from_filename(path: str) -> str:
     stem = posixpath.splitext(posixpath.basename(path))[0]
+    if stem.lower() in ("index", "_index", "readme") and "/" in path:
+        stem = posixpath.basename(posixpath.dirname(path))  # a page bundle: use-kafka/index.md
     stem = re.sub(r"^(?:(?:19|20|21)\d{6}|(?:adr|rfc|dr)?[-_ ]?\d{1,6})[-_ .]+", "", stem, flags=re.I)
     words = re.sub(r"[-_]+", " ", stem).strip() or stem
     return words[:1].upper() + words[1:]

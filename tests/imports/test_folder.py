@@ -144,3 +144,17 @@ def test_an_empty_upload_has_nothing_to_import() -> None:
 def test_uploaded_files_keep_only_their_names() -> None:
     files = read_uploads([("C:\\Users\\me\\0001-a.md", b"# A\n"), ("../0002-b.md", b"# B\n")])
     assert [f.path for f in files] == ["0001-a.md", "0002-b.md"]
+
+
+def test_page_bundles_are_records_when_they_read_as_records(tmp_path: Path) -> None:
+    (tmp_path / "use-kafka").mkdir()
+    (tmp_path / "use-kafka/index.md").write_text("## Status\n\nAccepted\n\n## Decision\n\nWe use Kafka.\n")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs/README.md").write_text("# Docs\n\nSee the records.\n")
+    (tmp_path / "README.md").write_text(
+        "# Records\n\n## Status\n\nAccepted\n\n## Decision\n\nNot a record at the root.\n"
+    )
+    files = {f.path: f for f in read_batch(read_directory(tmp_path)).files}
+    assert files["use-kafka/index.md"].record.title == "Use kafka"
+    assert files["docs/README.md"].skip_reason == folder.INDEX_REASON
+    assert files["README.md"].skip_reason == folder.INDEX_REASON

@@ -143,7 +143,8 @@ def test_the_preview_reads_the_upload_kept_on_the_server_not_the_browser(cos_cli
 def _folder_zip(size: int) -> SimpleUploadedFile:
     files = {
         f"adrs/{n:04d}-record-{n}.md": (
-            f"# {n}. Record {n}\n\n## Status\n\nAccepted\n\nSupersedes [{n - 1}](" + f"{n - 1:04d}-record-{n - 1}.md)\n"
+            f"# {n}. Record {n}\n\n## Status\n\nAccepted\n\nSupersedes [{n - 1}]("
+            + f"{n - 1:04d}-record-{n - 1}.md)\n"
         ).encode()
         for n in range(1, size + 1)
     }
@@ -159,7 +160,9 @@ def _queries(client: Client, url: str) -> int:
     return len(captured)
 
 
-def test_the_preview_and_the_import_pages_read_the_same_number_of_queries_at_any_size(cos_client: Client) -> None:
+def test_the_preview_and_the_import_pages_read_the_same_number_of_queries_at_any_size(
+    cos_client: Client,
+) -> None:
     counts = []
     for size in (3, 30):
         upload(cos_client, _folder_zip(size), source=f"size-{size}")
