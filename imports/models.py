@@ -80,6 +80,11 @@ class ImportBatch(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     applied_at = models.DateTimeField(null=True, blank=True)
+    applied_plan = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="What the confirmation did, file by file (the files are dropped then).",
+    )
 
     class Meta:
         ordering = ["-created_at"]

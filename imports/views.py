@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
 
 from django.contrib import messages
@@ -25,10 +26,11 @@ from imports.adr.folder import (
     read_zip,
 )
 from imports.forms import UploadForm
-from imports.models import ImportBatch, ImportedRecord
+from imports.models import ImportBatch, ImportedLink, ImportedRecord
 from leadership_os.access import Perm, forbidden, require
 
 NOT_ALLOWED = "Only the chief of staff imports decision records."
+STALE_UPLOAD = dt.timedelta(days=7)
 
 
 def _start_context(form: UploadForm) -> dict[str, object]:
@@ -94,6 +96,8 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         except UploadRefused as refused:
             form.add_error("files", str(refused))
         else:
+            # Uploads never confirmed are dropped after a week: they hold whole folders.
+            ImportBatch.objects.filter(applied_at=None, created_at__lt=timezone.now() - STALE_UPLOAD).delete()
             batch = ImportBatch.objects.create(
                 source=services.source_name(form.cleaned_data["source"] or default_source),
                 surface=form.cleaned_data["surface"],
@@ -112,6 +116,18 @@ def _plan(batch: ImportBatch) -> services.Plan:
 @require(Perm.EDIT_ALL, NOT_ALLOWED)
 def import_preview(request: HttpRequest, batch_id: int) -> HttpResponse:
     batch = get_object_or_404(ImportBatch, pk=batch_id)
+    if batch.applied_at is not None:
+        rows = (batch.applied_plan or {}).get("files", [])
+        context = {
+            "batch": batch,
+            "rows": rows,
+            "vanished": (batch.applied_plan or {}).get("vanished", []),
+            "creates": sum(1 for r in rows if r["action"] == "create"),
+            "updates": sum(1 for r in rows if r["action"] == "update"),
+            "skips": sum(1 for r in rows if r["action"] == "skip"),
+            "labels": dict(ImportedLink.Kind.choices),
+        }
+        return render(request, "imports/import_applied.html", context)
     plan = _plan(batch)
     context = {
         "batch": batch,
@@ -140,7 +156,9 @@ def import_confirm(request: HttpRequest, batch_id: int) -> HttpResponse:
             plan=plan, surface=batch.surface, by=request.user, today=timezone.localdate()
         )
         batch.applied_at = timezone.now()
-        batch.save(update_fields=["applied_at"])
+        batch.applied_plan = {**plan.as_json(), "vanished": plan.vanished}
+        batch.files = []  # each record keeps its own original text; the upload is no longer needed
+        batch.save(update_fields=["applied_at", "applied_plan", "files"])
     text = (
         f"Imported “{batch.source}”: {len(applied.created)} created, {len(applied.updated)} updated, "
         f"{applied.unchanged} unchanged."

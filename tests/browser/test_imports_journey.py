@@ -41,6 +41,7 @@ def test_the_chief_of_staff_imports_a_folder_and_follows_a_supersession(
     expect(page.get_by_role("heading", name="Imported: team-adrs")).to_be_visible()
     expect(page.get_by_text("8 created, 0 updated, 0 unchanged")).to_be_visible()
     assert_accessible(page)
+    screenshot(page, "imports-applied")
 
     mysql = ImportedRecord.objects.get(path="decisions/0001-use-mysql.md").decision
     page.goto(f"{live_server.url}/decisions/{mysql.key}/")

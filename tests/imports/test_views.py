@@ -50,7 +50,10 @@ def test_upload_preview_and_confirm_import_everything_in_one_go(cos_client: Clie
     assert confirmed.status_code == 302
     assert Decision.objects.count() == 8
     batch.refresh_from_db()
-    assert batch.applied_at is not None
+    assert batch.applied_at is not None and batch.files == []
+    done = cos_client.get(confirmed["Location"]).content.decode()
+    assert "Imported: team-adrs" in done and "8 created, 0 updated, 7 skipped" in done
+    assert done.count("Created</span>") == 8
     again = cos_client.post(reverse("imports:import_confirm", args=[batch.pk]))
     assert again.status_code == 409 and Decision.objects.count() == 8
 
