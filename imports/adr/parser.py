@@ -387,6 +387,9 @@ def _front_matter(lines: list[str]) -> tuple[dict[str, str | list[str]], dict[st
     end = next((i for i in range(1, min(len(lines), 300)) if lines[i].strip() in (fence, "...")), None)
     if end is None:
         return {}, {}, 0
+    sep_char = "=" if fence == "+++" else ":"
+    if not any(re.match(rf"^[A-Za-z_][\w \-]*?\s*{re.escape(sep_char)}", lines[i]) for i in range(1, end)):
+        return {}, {}, 0  # two rules around prose, not front matter
     values: dict[str, str | list[str]] = {}
     where: dict[str, int] = {}
     current: str | None = None
@@ -911,7 +914,12 @@ def parse_record(text: str, *, path: str) -> ParsedRecord:
     content, meta = _mask(all_lines[skip:])
     doc = _Doc(content, meta, skip)
     _find_headings(doc)
-    if all_lines and all_lines[0].strip() in ("---", "+++") and skip == 0:
+    fence = all_lines[0].strip() if all_lines else ""
+    if (
+        fence in ("---", "+++")
+        and skip == 0
+        and not any(line.strip() in (fence, "...") for line in all_lines[1:300])
+    ):
         doc.warn(0, "front matter is opened with '---' but never closed; read as text")
 
     # Title ----------------------------------------------------------------------------------
@@ -1015,8 +1023,17 @@ def parse_record(text: str, *, path: str) -> ParsedRecord:
                 line = doc.meta[i]
                 if line.strip() and not _ATX.match(line):
                     kv = _KV.match(line)
-                    if kv and META_KEYS.get(re.sub(r"[\s_\-]+", " ", kv["key"].strip().lower())) == "date":
-                        put("date", kv["value"], doc.lineno(i))
+                    key = META_KEYS.get(re.sub(r"[\s_\-]+", " ", kv["key"].strip().lower())) if kv else None
+                    if kv and key in (
+                        "date",
+                        "deciders",
+                        "consulted",
+                        "informed",
+                        "tags",
+                        "updated",
+                        "created",
+                    ):
+                        put(key, kv["value"], doc.lineno(i))
                         continue
                     put("status_section", line, doc.lineno(i))
                     more_lines.append(i)

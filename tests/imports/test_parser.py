@@ -442,3 +442,20 @@ def test_a_related_decisions_section_lists_links_and_refinement_words_are_amendm
     )
     found = {(link.kind, link.href) for link in record.links}
     assert found == {("amended_by", "0010-x.md"), ("relates_to", "0002-y.md"), ("relates_to", "0003-z.md")}
+
+
+def test_metadata_lines_inside_the_status_section() -> None:
+    record = parse("# T\n\n## Status\n\nAccepted\n\nDeciders: Ana, Bo\nDate: 2020-02-02\n")
+    assert (record.adr_status, record.deciders, record.date.iso()) == (
+        "accepted",
+        ("Ana", "Bo"),
+        "2020-02-02",
+    )
+
+
+def test_horizontal_rules_around_prose_are_not_front_matter() -> None:
+    record = parse("---\n# Real title\n\nSome text.\n---\n\n## Status\n\nAccepted\n")
+    assert (record.title, record.adr_status) == ("Real title", "accepted")
+    assert record.warnings == ()
+    unclosed = parse("---\nstatus: accepted\n# Title\n")
+    assert any("never closed" in m for m in messages(unclosed))
