@@ -242,12 +242,6 @@ _KV = re.compile(
     r"^\s*(?:[-*+•]\s+)?(?:\|\s*)?(?:\*\*|__|\*|_)?\s*(?P<key>[A-Za-z][A-Za-z \-_/]{0,30}?)\s*(?:\*\*|__|\*|_)?\s*"
     r"(?::|\|)\s*(?:\*\*|__|\*|_)?\s*(?P<value>.*?)\s*\|?\s*$"
 )
-_PRO = re.compile(
-    r"^(?:good|pro|pros|positive|\+|👍|✅|✔)\s*(?:,|:|-|–)?\s*(?:because\s*:?\s*)?(?P<text>.+)$", re.I
-)
-_CON = re.compile(
-    r"^(?:bad|con|cons|negative|-|👎|❌|✖)\s*(?:,|:|-|–)?\s*(?:because\s*:?\s*)?(?P<text>.+)$", re.I
-)
 _NEUTRAL = re.compile(r"^neutral\s*(?:,|:)?\s*(?:because\s*:?\s*)?(?P<text>.+)$", re.I)
 _PROS_HEAD = re.compile(
     r"^(?:\*\*|__|#+\s*)?(?:pros|advantages|benefits|strengths|good|positive|upsides?)(?:\*\*|__)?\s*:?\s*(?:\*\*|__)?\s*$",
@@ -765,8 +759,14 @@ def _read_option_body(option: _Option, lines: list[str]) -> None:
         if bullet:
             if base_indent is None:
                 base_indent = len(bullet["indent"])
-            pro = re.match(r"^(?:good|pro)\s*[,:]\s*(?:because\s*:?\s*)?(.+)$", text, re.I)
-            con = re.match(r"^(?:bad|con)\s*[,:]\s*(?:because\s*:?\s*)?(.+)$", text, re.I)
+            pro = re.match(
+                r"^(?:(?:good|pro|plus)\s*[,:]|👍|✅|✔️?|\(\+\)|\[\+\])\s*(?:because\s*:?\s*)?(.+)$",
+                text,
+                re.I,
+            )
+            con = re.match(
+                r"^(?:(?:bad|con|minus)\s*[,:]|👎|❌|✖️?|\(-\)|\[-\])\s*(?:because\s*:?\s*)?(.+)$", text, re.I
+            )
             neutral = _NEUTRAL.match(text)
             if pro:
                 option.pros.append(_plain(pro.group(1)))

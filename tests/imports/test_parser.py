@@ -459,3 +459,10 @@ def test_horizontal_rules_around_prose_are_not_front_matter() -> None:
     assert record.warnings == ()
     unclosed = parse("---\nstatus: accepted\n# Title\n")
     assert any("never closed" in m for m in messages(unclosed))
+
+
+def test_pros_and_cons_marked_with_symbols() -> None:
+    record = parse(
+        "# P\n\n## Status\n\nAccepted\n\n## Options\n\n* Kafka\n  * 👍 scales\n  * ❌ heavy\n  * Pro: known\n"
+    )
+    assert (record.options[0].pros, record.options[0].cons) == (("scales", "known"), ("heavy",))
