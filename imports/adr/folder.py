@@ -259,6 +259,8 @@ def read_uploads(uploads: Sequence[tuple[str, bytes]]) -> list[SourceFile]:
 
 def decode(data: bytes) -> tuple[str | None, str | None]:
     """The text of a file, or why it is not text (binary, not UTF-8)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, "UTF-16 text, not UTF-8; save it as UTF-8 and import again"
     if b"\x00" in data[:8192]:
         return None, "a binary file, not text"
     try:

@@ -158,3 +158,8 @@ def test_page_bundles_are_records_when_they_read_as_records(tmp_path: Path) -> N
     assert files["use-kafka/index.md"].record.title == "Use kafka"
     assert files["docs/README.md"].skip_reason == folder.INDEX_REASON
     assert files["README.md"].skip_reason == folder.INDEX_REASON
+
+
+def test_utf16_text_is_skipped_with_its_own_reason() -> None:
+    files = read_batch(read_uploads([("0001-a.md", "# A\n".encode("utf-16"))])).files
+    assert files[0].skip_reason.startswith("UTF-16 text")
