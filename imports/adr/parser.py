@@ -533,6 +533,8 @@ def _status_of(value: str) -> tuple[AdrStatus | None, str | None]:
     text = _plain(_unbullet(value)).strip().strip(".:;,!").strip()
     text = re.sub(r"^status\s*[:\-]\s*", "", text, flags=re.I)
     text = _DATE_LEAD.sub("", text).strip()
+    if re.search(r"\s(?:→|->|=>|⟶)\s", text):
+        text = re.split(r"\s(?:→|->|=>|⟶)\s", text)[-1].strip()  # "Proposed → Accepted": where it ended
     text = re.sub(r"^[\[(]\s*|\s*[\])]$", "", text).strip()
     if not text:
         return None, None

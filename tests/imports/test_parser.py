@@ -70,6 +70,8 @@ def test_nygard_sections_with_the_status_at_the_end() -> None:
         ("* 2020-01-01: proposed\n* 2020-02-01: accepted\n* 2021-03-01: deprecated", "deprecated"),
         ("* 2021-03-01: deprecated\n* 2020-02-01: accepted", "deprecated"),
         ("Pending", "proposed"),
+        ("Proposed → Accepted", "accepted"),
+        ("Not accepted", "rejected"),
         ("Approved", "accepted"),
         ("Superceded by [ADR 9](0009-x.md)", "superseded"),
         ("Accepted\n\nSuperseded by [5. Later](0005-later.md)", "superseded"),
