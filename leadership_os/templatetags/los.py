@@ -88,7 +88,7 @@ def query_with(context: dict[str, Any], **changes: Any) -> str:
 def panels(context: template.Context, slot: str, obj: Any) -> SafeString:
     """The panels other apps registered for `slot` (leadership_os.panels), rendered for `obj`."""
     from django.template.loader import render_to_string
-    from django.utils.safestring import mark_safe
+    from django.utils.html import format_html_join
 
     from leadership_os import panels as registry
 
@@ -96,5 +96,6 @@ def panels(context: template.Context, slot: str, obj: Any) -> SafeString:
     for name, provider in registry.for_slot(slot):
         extra = provider(obj)
         if extra is not None:
-            parts.append(render_to_string(name, extra, request=context.get("request")))
-    return mark_safe("".join(parts))  # noqa: S308 - each part is a rendered, auto-escaped template
+            parts.append((render_to_string(name, extra, request=context.get("request")),))
+    # Each part is a rendered, auto-escaped template: format_html keeps it as it is.
+    return format_html_join("", "{}", parts)
