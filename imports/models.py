@@ -32,9 +32,10 @@ class ImportedRecord(models.Model):
     consequences = models.TextField(blank=True)
     warnings = models.JSONField(default=list, blank=True)
     original_text = models.TextField()
+    content_hash = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the original text.")
     first_imported_on = models.DateField()
     imported_on = models.DateField(help_text="The date of the import that last wrote it.")
-    history = HistoricalRecords(excluded_fields=["original_text"])
+    history = HistoricalRecords(excluded_fields=["original_text", "content_hash"])
 
     class Meta:
         ordering = ["source", "path"]
@@ -77,6 +78,9 @@ class ImportBatch(models.Model):
     source = models.CharField(max_length=200)
     surface = models.ForeignKey(Surface, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     files = models.JSONField(help_text="[{path, text | null, problem | null}] as read from the upload.")
+    preview = models.JSONField(
+        default=list, blank=True, help_text="What each file reads as, for the preview page."
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     applied_at = models.DateTimeField(null=True, blank=True)

@@ -9,6 +9,7 @@ unchanged ones alone, and lists the files that disappeared without deleting anyt
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -134,7 +135,12 @@ class Applied:
 
 def import_plan(batch: Batch, *, source: str) -> Plan:
     """The preview: each file's action against what `source` already imported (one query)."""
-    existing = {r.path: r for r in ImportedRecord.objects.filter(source=source).select_related("decision")}
+    existing = {
+        r.path: r
+        for r in ImportedRecord.objects.filter(source=source)
+        .select_related("decision")
+        .defer("original_text")
+    }
     files: list[FilePlan] = []
     for result in batch.files:
         if result.record is None or result.skip_reason:
@@ -143,13 +149,59 @@ def import_plan(batch: Batch, *, source: str) -> Plan:
         before = existing.get(result.path)
         if before is None:
             files.append(FilePlan(result, "create", None))
-        elif before.original_text == clean_text(result.record.text):
+        elif before.content_hash == content_hash(result.record.text):
             files.append(FilePlan(result, "skip", "unchanged since the last import", before))
         else:
             files.append(FilePlan(result, "update", None, before))
     seen = {f.path for f in files if f.record is not None}
     vanished = sorted(path for path in existing if path not in seen)
     return Plan(source, files, vanished)
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(clean_text(text).encode("utf-8")).hexdigest()
+
+
+def preview_rows(batch: Batch) -> list[dict[str, Any]]:
+    """What each file reads as, kept with the upload so that showing the preview does not read the
+    folder again (the action is decided when it is shown, against the log as it is then)."""
+    rows = []
+    for result in batch.files:
+        record = result.record if not result.skip_reason else None
+        row = FilePlan(result, "skip" if record is None else "create", result.skip_reason).as_json()
+        row.update(
+            {
+                "record": record is not None,
+                "original_id": record.original_id if record else None,
+                "status_as_written": record.status_as_written if record else None,
+                "status_label": Decision.Status(row["status"]).label if row["status"] else "",
+                "deciders": list(record.deciders) if record else [],
+                "hash": content_hash(record.text) if record else None,
+            }
+        )
+        for link in row["links"]:
+            link["label"] = LINK_LABELS[link["kind"]]
+        rows.append(row)
+    return rows
+
+
+def preview_plan(rows: Sequence[dict[str, Any]], *, source: str) -> tuple[list[dict[str, Any]], list[str]]:
+    """The stored preview rows with each record's action against what `source` imported (one query),
+    and the paths imported before that are not in the upload."""
+    existing = dict(ImportedRecord.objects.filter(source=source).values_list("path", "content_hash"))
+    shown = []
+    for row in rows:
+        row = dict(row)
+        if row.get("record"):
+            if row["path"] not in existing:
+                row["action"], row["skip_reason"] = "create", None
+            elif existing[row["path"]] == row["hash"]:
+                row["action"], row["skip_reason"] = "skip", "unchanged since the last import"
+            else:
+                row["action"], row["skip_reason"] = "update", None
+        shown.append(row)
+    seen = {row["path"] for row in rows if row.get("record")}
+    return shown, sorted(path for path in existing if path not in seen)
 
 
 # --- What a record becomes ---------------------------------------------------------------------------
@@ -302,6 +354,7 @@ def _record_values(record: ParsedRecord, today: dt.date) -> dict[str, Any]:
         "informed": list(record.informed),
         "consequences": record.consequences,
         "original_text": clean_text(record.text),
+        "content_hash": content_hash(record.text),
         "imported_on": today,
     }
 

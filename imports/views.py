@@ -92,7 +92,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                     raise UploadRefused("The upload is empty.")
                 files = read_uploads([(f.name, f.read()) for f in uploads])
                 default_source = "uploaded files"
-            read_batch(files)
+            parsed = read_batch(files)
         except UploadRefused as refused:
             form.add_error("files", str(refused))
         else:
@@ -102,6 +102,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                 source=services.source_name(form.cleaned_data["source"] or default_source),
                 surface=form.cleaned_data["surface"],
                 files=services.files_to_store(files),
+                preview=services.preview_rows(parsed),
                 created_by=request.user,
             )
             return redirect("imports:import_preview", batch_id=batch.pk)
@@ -128,14 +129,16 @@ def import_preview(request: HttpRequest, batch_id: int) -> HttpResponse:
             "labels": dict(ImportedLink.Kind.choices),
         }
         return render(request, "imports/import_applied.html", context)
-    plan = _plan(batch)
+    rows, vanished = services.preview_plan(batch.preview, source=batch.source)
     context = {
         "batch": batch,
-        "plan": plan,
-        "creates": plan.count("create"),
-        "updates": plan.count("update"),
-        "skips": plan.count("skip"),
-        "with_warnings": sum(1 for f in plan.files if f.result.warnings),
+        "rows": rows,
+        "vanished": vanished,
+        "creates": sum(1 for r in rows if r["action"] == "create"),
+        "updates": sum(1 for r in rows if r["action"] == "update"),
+        "skips": sum(1 for r in rows if r["action"] == "skip"),
+        "with_warnings": sum(1 for r in rows if r["warnings"]),
+        "links_resolved": sum(1 for r in rows for link in r["links"] if link["target"]),
     }
     return render(request, "imports/import_preview.html", context)
 
