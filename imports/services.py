@@ -211,14 +211,18 @@ def _paragraphs(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()]
 
 
+_NOT_A_QUESTION = re.compile(
+    r"^(?:[#|>]|```|~~~|[-*+]\s|\d+[.)]\s|\*\*[^*]+\*\*\s*$|(?:technical\s+story|story|ticket|issue|jira|links?)\s*:)",
+    re.I,
+)
+
+
 def _question_and_context(record: ParsedRecord) -> tuple[str, str]:
+    """The first plain paragraph of the context is the question (a ticket line or a list is not)."""
     paragraphs = _paragraphs(record.context)
-    if (
-        paragraphs
-        and len(paragraphs[0]) <= QUESTION_MAX
-        and not re.match(r"^(?:[#|>]|```|~~~|[-*+]\s|\d+[.)]\s)", paragraphs[0])
-    ):
-        return paragraphs[0], "\n\n".join(paragraphs[1:])
+    for position, paragraph in enumerate(paragraphs[:3]):
+        if len(paragraph) <= QUESTION_MAX and not _NOT_A_QUESTION.match(paragraph):
+            return paragraph, "\n\n".join(paragraphs[:position] + paragraphs[position + 1 :])
     return record.title, record.context.strip()
 
 

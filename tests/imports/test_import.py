@@ -202,3 +202,16 @@ def test_front_matter_tags_become_the_logs_tags(tmp_path: Path) -> None:
     run(str(folder))
     decision = ImportedRecord.objects.get().decision
     assert sorted(t.name for t in decision.tags.all()) == ["data-platform", "security"]
+
+
+def test_the_question_is_the_first_plain_paragraph_of_the_context(tmp_path: Path) -> None:
+    folder = tmp_path / "adrs"
+    folder.mkdir()
+    (folder / "0001-q.md").write_text(
+        "# Q\n\n* Status: accepted\n\n## Context and Problem Statement\n\nTechnical Story: <https://example.org/2>\n\n"
+        "Should we track statuses?\n\nMore background.\n"
+    )
+    run(str(folder))
+    decision = ImportedRecord.objects.get().decision
+    assert decision.question == "Should we track statuses?"
+    assert decision.context == "Technical Story: <https://example.org/2>\n\nMore background."
