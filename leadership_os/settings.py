@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "outbound",
     "people",
     "intake",
+    "imports",
 ]
 
 MIDDLEWARE = [

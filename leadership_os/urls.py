@@ -21,6 +21,7 @@ urlpatterns = [
     path("outbound/", include("outbound.urls")),
     path("", include("people.urls")),
     path("intake/", include("intake.urls")),
+    path("imports/", include("imports.urls")),
 ]
 
 handler403 = "leadership_os.views.permission_denied"

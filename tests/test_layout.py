@@ -18,7 +18,7 @@ from django.db.migrations.executor import MigrationExecutor
 ROOT = Path(settings.BASE_DIR)
 KERNEL = "leadership_os"
 ARTIFACTS = ("decisions", "workstreams", "briefs", "rhythms", "context_repo")
-FEATURES = ("radar", "orgfiles", "outbound", "people", "intake")
+FEATURES = ("radar", "orgfiles", "outbound", "people", "intake", "imports")
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 

@@ -106,3 +106,20 @@ def query_with(context: dict[str, Any], **changes: Any) -> str:
             params[key] = value
     encoded = urlencode(sorted((k, v) for k in params for v in params.getlist(k)))
     return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag(takes_context=True)
+def panels(context: template.Context, slot: str, obj: Any) -> SafeString:
+    """The panels other apps registered for `slot` (leadership_os.panels), rendered for `obj`."""
+    from django.template.loader import render_to_string
+    from django.utils.html import format_html_join
+
+    from leadership_os import panels as registry
+
+    parts = []
+    for name, provider in registry.for_slot(slot):
+        extra = provider(obj)
+        if extra is not None:
+            parts.append((render_to_string(name, extra, request=context.get("request")),))
+    # Each part is a rendered, auto-escaped template: format_html keeps it as it is.
+    return format_html_join("", "{}", parts)
