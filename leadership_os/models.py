@@ -152,6 +152,25 @@ class RoleGrant(models.Model):
         return "Role permissions"
 
 
+class TableRevision(models.Model):
+    """How many writes each table of the org has seen, beside the org revision: what is computed
+    from a few tables (a part of the rules engine's input) is reused until one of them changes."""
+
+    ALL = "*"
+    """The row counting bulk writes, which change any table."""
+
+    table = models.CharField(max_length=100, unique=True)
+    number = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.table}: {self.number}"
+
+    @classmethod
+    def current(cls) -> dict[str, int]:
+        """Every table's count, by `app_label.model_name` (one query; a table never written is 0)."""
+        return dict(cls.objects.values_list("table", "number"))
+
+
 class OrgRevision(models.Model):
     """One row whose number grows with every write to any artifact, so that what is computed from the
     whole org (the engine's result) can be reused until the org changes, on every app server."""
@@ -166,6 +185,10 @@ class OrgRevision(models.Model):
         return cls.objects.filter(pk=1).values_list("number", flat=True).first() or 0
 
     @classmethod
-    def bump(cls) -> None:
+    def bump(cls, table: str = TableRevision.ALL) -> None:
+        """Count a change to the org, and to `table` (a model's `app_label.model_name`; a bulk
+        writer, which does not say what it wrote, counts a change to every table)."""
         if not cls.objects.filter(pk=1).update(number=F("number") + 1):
             cls.objects.get_or_create(pk=1, defaults={"number": 1})
+        if not TableRevision.objects.filter(table=table).update(number=F("number") + 1):
+            TableRevision.objects.get_or_create(table=table, defaults={"number": 1})

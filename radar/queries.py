@@ -16,14 +16,16 @@ from leadership_os import memo
 from leadership_os.models import Surface
 from radar.engine import (
     SEVERITIES,
+    DecisionRef,
     EngineResult,
-    OrgSnapshot,
     QueueItem,
     RadarItem,
+    Subject,
     Thresholds,
-    evaluate,
+    trusted,
 )
-from radar.engine_adapter import configured_thresholds, org_snapshot
+from radar.engine_adapter import configured_thresholds
+from radar.incremental import evaluate_incrementally
 from radar.models import Snooze
 
 # Facts that grow by themselves every day; a snooze survives them, not a change of anything else.
@@ -38,7 +40,6 @@ def thresholds() -> Thresholds:
 class Lookups:
     """An engine result and the lookups the pages make in it, built once per org revision."""
 
-    snapshot: OrgSnapshot
     result: EngineResult
     by_key: dict[tuple[str, str, str], RadarItem]
     by_rule: dict[str, list[RadarItem]]
@@ -46,6 +47,7 @@ class Lookups:
     slipped_by_lateness: list[RadarItem]
     severity_counts: dict[str, int]
     commitment_workstream: dict[str, str | None]
+    """The workstream of each commitment that can be on the radar (a slipped one)."""
 
 
 @dataclass
@@ -57,10 +59,6 @@ class Evaluation:
     visible: list[RadarItem] = field(default_factory=list)
     snoozed: list[tuple[RadarItem, Snooze]] = field(default_factory=list)
     surfaces: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def snapshot(self) -> OrgSnapshot:
-        return self.lookups.snapshot
 
     @property
     def result(self) -> EngineResult:
@@ -128,40 +126,98 @@ def item_id(item: RadarItem) -> str:
     return f"{item.rule}__{item.subject.type}__{item.subject.key}"
 
 
+ENGINE_SPACE = "engine"
+"""The memo space of the engine's result (`memo.computations(ENGINE_SPACE)` counts its evaluations)."""
+
+
 def _computed(as_of: dt.date) -> Lookups:
     """The engine's result for `as_of` and its lookups, by (org revision, day, thresholds): reused
-    until the org changes (leadership_os.memo)."""
+    until the org changes, and shared by every worker and app server (leadership_os.memo), so that
+    after a write one of them evaluates and the others read its result."""
     limits = thresholds()
-    return memo.per_revision("engine", (as_of, limits), lambda: _evaluate(as_of, limits), size=4)
+    return memo.per_revision(
+        ENGINE_SPACE, (as_of, limits), lambda: _evaluate(as_of, limits), size=4, shared=_SHARED_LOOKUPS
+    )
 
 
 def _evaluate(as_of: dt.date, limits: Thresholds) -> Lookups:
-    snapshot = org_snapshot()
-    result = evaluate(snapshot, as_of, limits)
+    snapshot, result, _ = evaluate_incrementally(as_of, limits)
+    return _lookups(result, {c.key: c.workstream for c in snapshot.commitments})
+
+
+def _lookups(result: EngineResult, commitment_workstream: dict[str, str | None]) -> Lookups:
     by_rule: dict[str, list[RadarItem]] = {}
+    severity_counts = dict.fromkeys(SEVERITIES, 0)
     for item in result.radar:
         by_rule.setdefault(item.rule, []).append(item)
+        severity_counts[item.severity] += 1
     return Lookups(
-        snapshot=snapshot,
         result=result,
         by_key={(i.rule, i.subject.type, i.subject.key): i for i in result.radar},
         by_rule=by_rule,
         position={id(item): n for n, item in enumerate(result.radar)},
-        severity_counts={
-            severity: sum(1 for i in result.radar if i.severity == severity) for severity in SEVERITIES
-        },
+        severity_counts=severity_counts,
         slipped_by_lateness=sorted(
             by_rule.get("slipped-commitment", []),
             key=lambda i: (-int(i.facts.get("days_late", 0)), i.subject.key),
         ),
-        commitment_workstream={c.key: c.workstream for c in snapshot.commitments},
+        commitment_workstream=commitment_workstream,
     )
 
 
-def engine_result(as_of: dt.date) -> tuple[OrgSnapshot, EngineResult]:
-    """Today's snapshot and engine result, computed once per org revision."""
-    computed = _computed(as_of)
-    return computed.snapshot, computed.result
+# The result travels between processes as plain tuples: unpickling thousands of pydantic models
+# costs more than building them again from values the engine made.
+
+
+def _encode(lookups: Lookups) -> tuple[Any, ...]:
+    result = lookups.result
+    radar = [
+        (
+            i.rule,
+            i.severity,
+            i.subject.type,
+            i.subject.key,
+            i.subject.title,
+            i.facts,
+            i.explanation,
+            i.surface,
+        )
+        for i in result.radar
+    ]
+    queue = [
+        (
+            q.rank, q.bucket, q.decision.key, q.decision.title, q.waiting, q.needed_by, q.facts,
+            q.explanation, q.surface,
+        )
+        for q in result.queue
+    ]  # fmt: skip
+    return (result.as_of, radar, queue, lookups.commitment_workstream)
+
+
+def _decode(encoded: tuple[Any, ...]) -> Lookups:
+    as_of, radar, queue, commitment_workstream = encoded
+    result = EngineResult.model_construct(
+        as_of=as_of,
+        radar=tuple(
+            trusted(
+                RadarItem, rule=rule, severity=severity,
+                subject=trusted(Subject, type=kind, key=key, title=title),
+                facts=facts, explanation=explanation, surface=surface,
+            )
+            for rule, severity, kind, key, title, facts, explanation, surface in radar
+        ),
+        queue=tuple(
+            trusted(
+                QueueItem, rank=rank, bucket=bucket, decision=trusted(DecisionRef, key=key, title=title),
+                waiting=waiting, needed_by=needed_by, facts=facts, explanation=explanation, surface=surface,
+            )
+            for rank, bucket, key, title, waiting, needed_by, facts, explanation, surface in queue
+        ),
+    )  # fmt: skip
+    return _lookups(result, commitment_workstream)
+
+
+_SHARED_LOOKUPS = memo.Shared(encode=_encode, decode=_decode)
 
 
 def evaluate_today(as_of: dt.date | None = None) -> Evaluation:

@@ -21,8 +21,18 @@ from .results import (
     Subject,
     SubjectType,
     natural_key,
+    trusted,
 )
-from .rules import RULES, Rule, RuleDescription, describe_rules, run_rules
+from .rules import (
+    RULES,
+    Rule,
+    RuleDescription,
+    describe_rules,
+    merge_rule_items,
+    radar_order,
+    rule_items,
+    run_rules,
+)
 from .snapshot import (
     BriefFact,
     CommitmentFact,
@@ -41,6 +51,7 @@ from .snapshot import (
 
 __all__ = [
     "BUCKETS",
+    "QUEUE_READS",
     "RULES",
     "SEVERITIES",
     "BriefFact",
@@ -68,8 +79,15 @@ __all__ = [
     "WorkstreamFact",
     "describe_rules",
     "evaluate",
+    "merge_rule_items",
     "natural_key",
+    "radar_order",
+    "rule_items",
+    "trusted",
 ]
+
+QUEUE_READS = ("workstreams", "decisions")
+"""The kinds of record the decision queue reads (`OrgSnapshot` fields)."""
 
 
 def evaluate(snapshot: OrgSnapshot, as_of: date, thresholds: Thresholds | None = None) -> EngineResult:
