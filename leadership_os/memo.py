@@ -115,10 +115,12 @@ def computations(space: str) -> int:
     return int(cache.get(_counter_key(space), 0))
 
 
-def clear() -> None:
-    """Forget every kept value, here and shared (tests, whose rolled-back databases count revisions
-    from the start)."""
+def clear(*, shared: bool = True) -> None:
+    """Forget every value kept in this process and, unless `shared` is False, stop reading the ones
+    shared so far (tests, whose rolled-back databases count revisions from the start; without the
+    shared ones, a test plays a worker that starts afresh beside another)."""
     global _generation
-    _generation += 1
+    if shared:
+        _generation += 1
     for store in _SPACES.values():
         store.clear()
