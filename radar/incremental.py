@@ -6,7 +6,7 @@ the decisions that matter, the late commitments, ...), each from a few tables wh
 the kernel keeps (leadership_os.models.TableRevision). A part is read again only when one of its
 tables was written to (or a part it depends on changed); a rule runs again only when a part it reads
 (`Rule.reads`) changed, and the queue likewise. A status update re-reads the workstreams and runs
-the workstream and decision rules and the queue again; the thousands of slipped commitments, the
+the workstream rules again (the queue too if it changed who waits on which decision); the thousands of slipped commitments, the
 signal clusters and the rituals' items are reused.
 
 The engine stays pure: it is called with the whole relevant snapshot, rule by rule, and the rules' items are
@@ -33,6 +33,7 @@ from radar.engine import (
     Thresholds,
     merge_rule_items,
     rule_items,
+    waiting_workstreams,
 )
 from radar.engine.queue import build_queue
 from radar.engine_adapter import PART_TABLES, relevant_snapshot
@@ -77,6 +78,9 @@ def evaluate_incrementally(
     revisions = TableRevision.current()  # before the reads: a part is never older than its key
     parts = _Parts(as_of, thresholds, revisions)
     snapshot = relevant_snapshot(as_of, thresholds, parts)
+    # The queue and the waiting rule see the workstreams only through who waits on which decision:
+    # a status update that leaves that alone leaves them alone.
+    parts.keys["waiting"] = tuple(sorted((k, tuple(v)) for k, v in waiting_workstreams(snapshot).items()))
     base = (as_of, thresholds)
 
     def items_of(rule: Rule) -> tuple[RadarItem, ...]:

@@ -32,6 +32,7 @@ from .rules import (
     radar_order,
     rule_items,
     run_rules,
+    waiting_workstreams,
 )
 from .snapshot import (
     BriefFact,
@@ -84,10 +85,12 @@ __all__ = [
     "radar_order",
     "rule_items",
     "trusted",
+    "waiting_workstreams",
 ]
 
-QUEUE_READS = ("workstreams", "decisions")
-"""The kinds of record the decision queue reads (`OrgSnapshot` fields)."""
+QUEUE_READS = ("waiting", "decisions")
+"""What the decision queue reads: the decisions, and the workstreams only through
+`waiting_workstreams` (see `Rule.reads`)."""
 
 
 def evaluate(snapshot: OrgSnapshot, as_of: date, thresholds: Thresholds | None = None) -> EngineResult:

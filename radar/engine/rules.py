@@ -45,7 +45,8 @@ class Rule:
     description: str
     """When it fires, in plain words, with `{THRESHOLD}` placeholders."""
     reads: tuple[str, ...] = ()
-    """The kinds of record it reads (`OrgSnapshot` fields): its items change only with them."""
+    """The kinds of record it reads (`OrgSnapshot` fields), its items changing only with them;
+    `waiting` stands for the workstreams read only through `waiting_workstreams`."""
 
 
 class RuleDescription(BaseModel):
@@ -345,7 +346,7 @@ def waiting_workstreams(snapshot: OrgSnapshot) -> dict[str, list[str]]:
     "decision",
     severity="high if 2 or more workstreams wait or the decision is past its needed-by date; else medium",
     description="An open decision has at least one active workstream blocked by it.",
-    reads=("workstreams", "decisions"),
+    reads=("waiting", "decisions"),
 )
 def waiting_on_decision(snapshot: OrgSnapshot, as_of: date, t: Thresholds) -> Iterator[RadarItem]:
     """Open, with at least one waiting workstream. Severity high if ≥ 2 wait or `needed_by` is before
