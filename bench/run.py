@@ -192,8 +192,11 @@ def measure(scale: str, info: dict) -> dict[str, dict[str, float]]:
         for name, timings in after.items():
             results[f"after_write:{name}"] = {"p50": statistics.median(timings), "max": max(timings)}
             print(f"  {scale:<5} after a write {name:<24} p50 {statistics.median(timings):8.1f} ms")
+        targets = info["targets"]["after_write"]["targets"].values()
         results["engine"] = {
-            "writes": WRITES * len(info["targets"]["after_write"]["targets"]),
+            "writes": (WARMUP_WRITES + WRITES) * len(targets),
+            "writes_then_an_engine_page": (WARMUP_WRITES + WRITES)
+            * sum(1 for t in targets if t.get("engine")),
             "evaluations": evaluations,
         }
         return results

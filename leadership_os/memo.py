@@ -29,7 +29,8 @@ WAIT_SECONDS = 10.0
 @dataclass(frozen=True)
 class Shared[T]:
     """How a shared value goes to the cache and back: `encode` gives a plain form (tuples, strings,
-    dates) that unpickles quickly, `decode` rebuilds the value from it."""
+    dates) that unpickles quickly, `decode` rebuilds the value from it (raising LookupError if it
+    refers to something the cache no longer holds: the value is then computed)."""
 
     encode: Callable[[T], Any]
     decode: Callable[[Any], T]
@@ -52,11 +53,13 @@ def per_revision[T](
 
 
 def keyed[T](space: str, key: Hashable, compute: Callable[[], T], *, size: int = 3) -> T:
-    """`compute()` for `key` in `space`, kept in this process among the space's newest `size`
-    values. The key must say everything the value depends on (e.g. the write counts of the tables
-    it is read from)."""
+    """`compute()` for `key` in `space`, kept in this process among the space's `size` most
+    recently used values. The key must say everything the value depends on (e.g. the write counts
+    of the tables it is read from)."""
     store = _SPACES.setdefault(space, {})
-    if key not in store:
+    if key in store:
+        store[key] = store.pop(key)  # the most recently used last: the first is dropped first
+    else:
         store[key] = compute()
         while len(store) > size:
             store.pop(next(iter(store)))
@@ -72,17 +75,17 @@ def _through_cache[T](space: str, full_key: Hashable, compute: Callable[[], T], 
     from django.core.cache import cache
 
     key = _cache_key(space, full_key)
-    found = cache.get(key)
+    found = _decoded(cache.get(key), shared)
     if found is not None:
-        return shared.decode(found)
+        return found
     busy = f"{key}:busy"
     if not cache.add(busy, 1, timeout=WAIT_SECONDS):  # another worker is computing it: wait for it
         deadline = time.monotonic() + WAIT_SECONDS
         while time.monotonic() < deadline:
             time.sleep(0.02)
-            found = cache.get(key)
+            found = _decoded(cache.get(key), shared)
             if found is not None:
-                return shared.decode(found)
+                return found
     try:
         value = compute()
         cache.set(key, shared.encode(value))
@@ -90,6 +93,22 @@ def _through_cache[T](space: str, full_key: Hashable, compute: Callable[[], T], 
     finally:
         cache.delete(busy)
     return value
+
+
+def _decoded[T](found: Any, shared: Shared[T]) -> T | None:
+    """The value decoded, or None when there is none, or when what was shared is incomplete (the
+    cache evicted a piece it refers to: `decode` raises LookupError)."""
+    if found is None:
+        return None
+    try:
+        return shared.decode(found)
+    except LookupError:
+        return None
+
+
+def peek(space: str, key: Hashable) -> Any:
+    """The value kept for `key` in `space` (see `keyed`), or None."""
+    return _SPACES.get(space, {}).get(key)
 
 
 def _counter_key(space: str) -> str:

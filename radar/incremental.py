@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from typing import Any
 
 from leadership_os import memo
@@ -28,8 +29,6 @@ from radar.engine import (
     EngineResult,
     OrgSnapshot,
     QueueItem,
-    RadarItem,
-    Rule,
     Thresholds,
     merge_rule_items,
     rule_items,
@@ -70,11 +69,20 @@ class _Parts:
         return _reuse(f"part:{name}", key, counted)
 
 
-def evaluate_incrementally(
-    as_of: dt.date, thresholds: Thresholds
-) -> tuple[OrgSnapshot, EngineResult, list[str]]:
-    """The engine's result for `as_of` (equal to `evaluate(org_snapshot(), as_of, thresholds)`), its
-    relevant snapshot, and the names of the parts that had to be read again."""
+@dataclass(frozen=True)
+class Evaluated:
+    """An evaluation: the result, the snapshot, the parts read again, and the pieces the result is
+    made of (each rule's items, the queue, the commitments' workstreams), each with the key that
+    says what it was computed from, in RULES' order then the queue's and the commitments'."""
+
+    snapshot: OrgSnapshot
+    result: EngineResult
+    read: list[str]
+    pieces: list[tuple[str, Hashable, Any]]
+
+
+def evaluate_incrementally(as_of: dt.date, thresholds: Thresholds) -> Evaluated:
+    """The engine's result for `as_of` (equal to `evaluate(org_snapshot(), as_of, thresholds)`)."""
     revisions = TableRevision.current()  # before the reads: a part is never older than its key
     parts = _Parts(as_of, thresholds, revisions)
     snapshot = relevant_snapshot(as_of, thresholds, parts)
@@ -82,15 +90,30 @@ def evaluate_incrementally(
     # a status update that leaves that alone leaves them alone.
     parts.keys["waiting"] = tuple(sorted((k, tuple(v)) for k, v in waiting_workstreams(snapshot).items()))
     base = (as_of, thresholds)
-
-    def items_of(rule: Rule) -> tuple[RadarItem, ...]:
+    pieces: list[tuple[str, Hashable, Any]] = []
+    for rule in RULES:
         key = (base, tuple(parts.keys[kind] for kind in rule.reads))
-        return _reuse(f"rule:{rule.id}", key, lambda: rule_items(rule, snapshot, as_of, thresholds))
-
+        items = _reuse(
+            f"rule:{rule.id}", key, lambda rule=rule: rule_items(rule, snapshot, as_of, thresholds)
+        )
+        pieces.append((rule.id, key, items))
+    queue_key = (base, tuple(parts.keys[kind] for kind in QUEUE_READS))
     queue: tuple[QueueItem, ...] = _reuse(
-        "queue",
-        (base, tuple(parts.keys[kind] for kind in QUEUE_READS)),
-        lambda: build_queue(snapshot, as_of, thresholds),
+        "queue", queue_key, lambda: build_queue(snapshot, as_of, thresholds)
     )
-    radar = merge_rule_items([items_of(rule) for rule in RULES])
-    return snapshot, EngineResult.model_construct(as_of=as_of, radar=radar, queue=queue), parts.read
+    pieces.append(("queue", queue_key, queue))
+    commitments_key = ("commitment-workstream", parts.keys["commitments"])
+    pieces.append(
+        (
+            "commitment_workstream",
+            commitments_key,
+            _reuse(
+                "commitment-workstream",
+                commitments_key,
+                lambda: {c.key: c.workstream for c in snapshot.commitments},
+            ),
+        )
+    )
+    radar = merge_rule_items([items for _, _, items in pieces[: len(RULES)]])
+    result = EngineResult.model_construct(as_of=as_of, radar=radar, queue=queue)
+    return Evaluated(snapshot=snapshot, result=result, read=parts.read, pieces=pieces)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from leadership_os import memo
 from leadership_os.models import Surface
 from radar.engine import (
+    RULES,
     SEVERITIES,
     DecisionRef,
     EngineResult,
@@ -22,6 +23,7 @@ from radar.engine import (
     RadarItem,
     Subject,
     Thresholds,
+    merge_rule_items,
     trusted,
 )
 from radar.engine_adapter import configured_thresholds
@@ -48,6 +50,9 @@ class Lookups:
     severity_counts: dict[str, int]
     commitment_workstream: dict[str, str | None]
     """The workstream of each commitment that can be on the radar (a slipped one)."""
+    pieces: tuple[tuple[str, str], ...] = ()
+    """What the result is made of (each rule's items, the queue, the commitments' workstreams), by
+    name and digest: how it is shared (see `_encode`)."""
 
 
 @dataclass
@@ -141,11 +146,22 @@ def _computed(as_of: dt.date) -> Lookups:
 
 
 def _evaluate(as_of: dt.date, limits: Thresholds) -> Lookups:
-    snapshot, result, _ = evaluate_incrementally(as_of, limits)
-    return _lookups(result, {c.key: c.workstream for c in snapshot.commitments})
+    evaluated = evaluate_incrementally(as_of, limits)
+    pieces = tuple((name, _digest((name, key))) for name, key, _ in evaluated.pieces)
+    _publish(
+        [
+            (digest, name, value)
+            for (name, digest), (_, _, value) in zip(pieces, evaluated.pieces, strict=True)
+        ]
+    )
+    queue, commitment_workstream = evaluated.pieces[-2][2], evaluated.pieces[-1][2]
+    result = EngineResult.model_construct(as_of=as_of, radar=evaluated.result.radar, queue=queue)
+    return _lookups(result, commitment_workstream, pieces)
 
 
-def _lookups(result: EngineResult, commitment_workstream: dict[str, str | None]) -> Lookups:
+def _lookups(
+    result: EngineResult, commitment_workstream: dict[str, str | None], pieces: tuple[tuple[str, str], ...]
+) -> Lookups:
     by_rule: dict[str, list[RadarItem]] = {}
     severity_counts = dict.fromkeys(SEVERITIES, 0)
     for item in result.radar:
@@ -162,16 +178,55 @@ def _lookups(result: EngineResult, commitment_workstream: dict[str, str | None])
             key=lambda i: (-int(i.facts.get("days_late", 0)), i.subject.key),
         ),
         commitment_workstream=commitment_workstream,
+        pieces=pieces,
     )
 
 
-# The result travels between processes as plain tuples: unpickling thousands of pydantic models
-# costs more than building them again from values the engine made.
+# The result travels between processes in pieces: each rule's items, the queue and the commitments'
+# workstreams are put in the cache once, under a digest of what they were computed from, and the
+# result itself is the list of its pieces' digests. After a status update the worker that evaluates
+# puts in the few pieces that changed (the workstream rules' items); another worker fetches just
+# those and reuses the rest it holds. Items travel as plain tuples: unpickling thousands of
+# pydantic models costs more than building them again from values the engine made.
+
+_PIECES = "radar-pieces"  # the pieces this process holds, decoded, by digest
+_KEPT_PIECES = 4 * 14
 
 
-def _encode(lookups: Lookups) -> tuple[Any, ...]:
-    result = lookups.result
-    radar = [
+def _digest(key: Any) -> str:
+    return hashlib.sha256(repr(key).encode()).hexdigest()[:40]
+
+
+def _piece_key(digest: str) -> str:
+    return f"radar-piece:{digest}"
+
+
+def _publish(pieces: list[tuple[str, str, Any]]) -> None:
+    from django.core.cache import cache
+
+    fresh = {
+        _piece_key(digest): _encode_piece(name, value)
+        for digest, name, value in pieces
+        if memo.peek(_PIECES, digest) is None
+    }
+    if fresh:
+        cache.set_many(fresh)
+    for digest, _, value in pieces:
+        memo.keyed(_PIECES, digest, lambda value=value: value, size=_KEPT_PIECES)
+
+
+def _encode_piece(name: str, value: Any) -> Any:
+    if name == "commitment_workstream":
+        return value
+    if name == "queue":
+        return [
+            (
+                q.rank, q.bucket, q.decision.key, q.decision.title, q.waiting, q.needed_by, q.facts,
+                q.explanation, q.surface,
+            )
+            for q in value
+        ]  # fmt: skip
+    return [
         (
             i.rule,
             i.severity,
@@ -182,39 +237,52 @@ def _encode(lookups: Lookups) -> tuple[Any, ...]:
             i.explanation,
             i.surface,
         )
-        for i in result.radar
+        for i in value
     ]
-    queue = [
-        (
-            q.rank, q.bucket, q.decision.key, q.decision.title, q.waiting, q.needed_by, q.facts,
-            q.explanation, q.surface,
-        )
-        for q in result.queue
-    ]  # fmt: skip
-    return (result.as_of, radar, queue, lookups.commitment_workstream)
 
 
-def _decode(encoded: tuple[Any, ...]) -> Lookups:
-    as_of, radar, queue, commitment_workstream = encoded
-    result = EngineResult.model_construct(
-        as_of=as_of,
-        radar=tuple(
-            trusted(
-                RadarItem, rule=rule, severity=severity,
-                subject=trusted(Subject, type=kind, key=key, title=title),
-                facts=facts, explanation=explanation, surface=surface,
-            )
-            for rule, severity, kind, key, title, facts, explanation, surface in radar
-        ),
-        queue=tuple(
+def _decode_piece(name: str, encoded: Any) -> Any:
+    if name == "commitment_workstream":
+        return encoded
+    if name == "queue":
+        return tuple(
             trusted(
                 QueueItem, rank=rank, bucket=bucket, decision=trusted(DecisionRef, key=key, title=title),
                 waiting=waiting, needed_by=needed_by, facts=facts, explanation=explanation, surface=surface,
             )
-            for rank, bucket, key, title, waiting, needed_by, facts, explanation, surface in queue
-        ),
+            for rank, bucket, key, title, waiting, needed_by, facts, explanation, surface in encoded
+        )  # fmt: skip
+    return tuple(
+        trusted(
+            RadarItem, rule=rule, severity=severity, subject=trusted(Subject, type=kind, key=key, title=title),
+            facts=facts, explanation=explanation, surface=surface,
+        )
+        for rule, severity, kind, key, title, facts, explanation, surface in encoded
     )  # fmt: skip
-    return _lookups(result, commitment_workstream)
+
+
+def _encode(lookups: Lookups) -> tuple[Any, ...]:
+    return (lookups.result.as_of, lookups.pieces)
+
+
+def _decode(encoded: tuple[Any, ...]) -> Lookups:
+    from django.core.cache import cache
+
+    as_of, pieces = encoded
+    missing = [digest for _, digest in pieces if memo.peek(_PIECES, digest) is None]
+    fetched = cache.get_many([_piece_key(digest) for digest in missing]) if missing else {}
+    values = []
+    for name, digest in pieces:
+        held = memo.peek(_PIECES, digest)
+        if held is None:
+            if _piece_key(digest) not in fetched:
+                raise LookupError(digest)  # evicted: evaluate instead
+            decoded = _decode_piece(name, fetched[_piece_key(digest)])
+            held = memo.keyed(_PIECES, digest, lambda decoded=decoded: decoded, size=_KEPT_PIECES)
+        values.append(held)
+    radar = merge_rule_items(values[: len(RULES)])
+    result = EngineResult.model_construct(as_of=as_of, radar=radar, queue=values[len(RULES)])
+    return _lookups(result, values[len(RULES) + 1], pieces)
 
 
 _SHARED_LOOKUPS = memo.Shared(encode=_encode, decode=_decode)
