@@ -67,8 +67,10 @@ def keyed[T](space: str, key: Hashable, compute: Callable[[], T], *, size: int =
 
 
 def _cache_key(space: str, full_key: Hashable) -> str:
+    from leadership_os.models import TableRevision
+
     digest = hashlib.sha256(repr(full_key).encode()).hexdigest()[:40]
-    return f"memo:{_generation}:{space}:{digest}"
+    return f"memo:{_generation}:{TableRevision.epoch()}:{space}:{digest}"
 
 
 def _through_cache[T](space: str, full_key: Hashable, compute: Callable[[], T], shared: Shared[T]) -> T:
@@ -112,7 +114,9 @@ def peek(space: str, key: Hashable) -> Any:
 
 
 def _counter_key(space: str) -> str:
-    return f"memo:{_generation}:{space}:computed"
+    from leadership_os.models import TableRevision
+
+    return f"memo:{_generation}:{TableRevision.epoch()}:{space}:computed"
 
 
 def _count(space: str) -> None:

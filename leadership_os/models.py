@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -165,10 +166,23 @@ class TableRevision(models.Model):
     def __str__(self) -> str:
         return f"{self.table}: {self.number}"
 
+    EPOCH = "#epoch"
+    """A row holding a random number drawn when the counts start: a database counted again from
+    zero (a new or emptied one) does not meet the values kept for another under the same counts."""
+
     @classmethod
     def current(cls) -> dict[str, int]:
-        """Every table's count, by `app_label.model_name` (one query; a table never written is 0)."""
-        return dict(cls.objects.values_list("table", "number"))
+        """Every table's count, by `app_label.model_name` (a table never written is 0), and the
+        epoch (EPOCH). One query, two the first time."""
+        counts = dict(cls.objects.values_list("table", "number"))
+        if cls.EPOCH not in counts:
+            row, _ = cls.objects.get_or_create(table=cls.EPOCH, defaults={"number": secrets.randbits(62)})
+            counts[cls.EPOCH] = row.number
+        return counts
+
+    @classmethod
+    def epoch(cls) -> int:
+        return cls.current()[cls.EPOCH]
 
 
 class OrgRevision(models.Model):
@@ -192,3 +206,4 @@ class OrgRevision(models.Model):
             cls.objects.get_or_create(pk=1, defaults={"number": 1})
         if not TableRevision.objects.filter(table=table).update(number=F("number") + 1):
             TableRevision.objects.get_or_create(table=table, defaults={"number": 1})
+            TableRevision.current()  # the epoch too, with the first count

@@ -50,7 +50,7 @@ class _Parts:
     write counts of its tables and the keys of the parts it depends on."""
 
     def __init__(self, as_of: dt.date, thresholds: Thresholds, revisions: dict[str, int]):
-        self.base = (as_of, thresholds, revisions.get(TableRevision.ALL, 0))
+        self.base = (as_of, thresholds, revisions[TableRevision.EPOCH], revisions.get(TableRevision.ALL, 0))
         self.revisions = revisions
         self.keys: dict[str, Hashable] = {}
         self.read: list[str] = []
