@@ -81,6 +81,8 @@ def targets() -> dict[str, dict[str, dict[str, object]]]:
         "calendar_month": {"path": f"{calendar}?view=month"},
         "context_list": {"path": url("context_repo:entry_list", fallback="/context/")},
         "search": {"path": f"{search}?q={word}"},
+        "briefs": {"path": url("briefs:engagement_list", fallback="/briefs/")},
+        "calendar_week": {"path": calendar},
     }
     fragments = {
         "dashboard": {"path": "/?panel=dash-radar", "headers": HTMX},
@@ -109,7 +111,18 @@ def targets() -> dict[str, dict[str, dict[str, object]]]:
         "admin_search": {"path": f"/admin/context_repo/contextentry/?q={word}"},
         "product_search": {"path": f"{search}?q={word}"},
     }
-    return {"pages": pages, "fragments": fragments, "peers": peers}
+    # "The first request after a write": a status update is posted on this workstream (from its row
+    # of the status map, as the chief of staff does), then each of these is requested once.
+    after_write = {
+        "write": {"path": f"/workstreams/{workstream.key}/updates/", "headers": HTMX},
+        "targets": {
+            "dashboard": {"path": "/", "engine": True},
+            "radar": {"path": "/radar/", "engine": True},
+            "queue": {"path": "/queue/", "engine": True},
+            "status_map_row": {"path": f"/workstreams/{workstream.key}/row/", "headers": HTMX},
+        },
+    }
+    return {"pages": pages, "fragments": fragments, "peers": peers, "after_write": after_write}
 
 
 def count_queries(spec: dict[str, dict[str, dict[str, object]]]) -> dict[str, int]:
@@ -126,7 +139,18 @@ def count_queries(spec: dict[str, dict[str, dict[str, object]]]) -> dict[str, in
     return counts
 
 
+def engine_evaluations() -> int:
+    """How many times any worker evaluated the rules engine on this database (leadership_os.memo)."""
+    from leadership_os import memo
+    from radar.queries import ENGINE_SPACE
+
+    return memo.computations(ENGINE_SPACE)
+
+
 if __name__ == "__main__":
+    if sys.argv[1:] == ["evaluations"]:
+        print(json.dumps({"evaluations": engine_evaluations()}))
+        raise SystemExit(0)
     ensure_user()
     spec = targets()
     print(json.dumps({"targets": spec, "queries": count_queries(spec), "user": USER, "password": PASSWORD}))

@@ -23,6 +23,9 @@ PY = sys.executable
 SCALES = ("small", "large")
 REPEAT = int(os.environ.get("BENCH_REPEAT", "20"))
 WARMUP = 2
+WRITES = int(os.environ.get("BENCH_WRITES", "10"))
+"""How many status updates are posted (per target) to time the first requests after a write."""
+WARMUP_WRITES = 3
 
 
 def env_for(scale: str) -> dict[str, str]:
@@ -58,9 +61,9 @@ def build(scale: str) -> None:
     ready.touch()
 
 
-def inspect(scale: str) -> dict:
+def inspect(scale: str, *args: str) -> dict:
     out = subprocess.run(
-        [PY, "bench/inspect_db.py"],
+        [PY, "bench/inspect_db.py", *args],
         cwd=ROOT,
         env=env_for(scale),
         check=True,
@@ -90,18 +93,69 @@ class Session:
         if "/accounts/login/" in landed.geturl():
             raise SystemExit("The bench user could not log in")
 
-    def time(self, path: str, headers: dict[str, str] | None = None) -> list[float]:
+    def time(
+        self, path: str, headers: dict[str, str] | None = None, *, warmup: int = WARMUP, repeat: int = REPEAT
+    ) -> list[float]:
         timings = []
-        for index in range(WARMUP + REPEAT):
+        for index in range(warmup + repeat):
             request = Request(f"{self.base}{path}", headers=headers or {})
             start = time.perf_counter()
             with self.opener.open(request) as response:
                 response.read()
                 if response.status != 200:
                     raise SystemExit(f"{path} answered {response.status}")
-            if index >= WARMUP:
+            if index >= warmup:
                 timings.append((time.perf_counter() - start) * 1000)
         return timings
+
+    def fetch(self, path: str, headers: dict[str, str] | None = None) -> str:
+        with self.opener.open(Request(f"{self.base}{path}", headers=headers or {})) as response:
+            return response.read().decode()
+
+    def post(self, path: str, fields: dict[str, str], headers: dict[str, str] | None = None) -> None:
+        request = Request(
+            f"{self.base}{path}",
+            data=urlencode(fields).encode(),
+            headers={"Referer": f"{self.base}{path}", **(headers or {})},
+        )
+        with self.opener.open(request) as response:
+            response.read()
+            if response.status != 200:
+                raise SystemExit(f"POST {path} answered {response.status}")
+
+    def after_writes(self, spec: dict) -> dict[str, list[float]]:
+        """Post a status update, then time each target once: the first request after a write (and
+        the second, which the other worker may answer). The first WARMUP_WRITES rounds are not
+        timed: a worker's first evaluation after it starts reads every part of the org."""
+        write, headers = spec["write"]["path"], spec["write"].get("headers")
+        timings: dict[str, list[float]] = {}
+        for n in range(WARMUP_WRITES + WRITES):
+            for name, target in spec["targets"].items():
+                self.post_update(write, headers, note=f"Bench update {n} ({name}): the review moved on.")
+                for order in ("first", "second"):
+                    taken = self.time(target["path"], target.get("headers"), warmup=0, repeat=1)
+                    if n >= WARMUP_WRITES:
+                        timings.setdefault(f"{name}:{order}", []).extend(taken)
+        return timings
+
+    def post_update(self, path: str, headers: dict[str, str] | None, *, note: str) -> None:
+        form = self.fetch(path, headers)
+        state = re.search(r'<option value="([a-z_]+)"[^>]*selected', form).group(1)
+        fields = {
+            "csrfmiddlewaretoken": _field(form, "csrfmiddlewaretoken"),
+            "version": _field(form, "version"),
+            "state": state,
+            "note": note,
+            "blocker": "Waiting on the bench" if state == "blocked" else "",
+        }
+        self.post(path, fields, headers)
+
+
+def _field(html: str, name: str) -> str:
+    found = re.search(rf'name="{name}"[^>]*value="([^"]*)"', html)
+    if found is None:
+        raise SystemExit(f"No field {name} in the status update form")
+    return found.group(1)
 
 
 def p95(values: list[float]) -> float:
@@ -132,10 +186,26 @@ def measure(scale: str, info: dict) -> dict[str, dict[str, float]]:
                 print(
                     f"  {scale:<5} {group[:-1]:<8} {name:<24} p50 {results[f'{group}:{name}']['p50']:8.1f} ms"
                 )
+        before = inspect(scale, "evaluations")["evaluations"]
+        after = session.after_writes(info["targets"]["after_write"])
+        evaluations = inspect(scale, "evaluations")["evaluations"] - before
+        for name, timings in after.items():
+            results[f"after_write:{name}"] = {"p50": statistics.median(timings), "max": max(timings)}
+            print(f"  {scale:<5} after a write {name:<24} p50 {statistics.median(timings):8.1f} ms")
+        targets = info["targets"]["after_write"]["targets"].values()
+        results["engine"] = {
+            "writes": (WARMUP_WRITES + WRITES) * len(targets),
+            "writes_then_an_engine_page": (WARMUP_WRITES + WRITES)
+            * sum(1 for t in targets if t.get("engine")),
+            "evaluations": evaluations,
+        }
         return results
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+LOAD_BEFORE = os.getloadavg()
 
 
 def main() -> None:
@@ -178,7 +248,26 @@ def main() -> None:
             large["peers:product_search"]["p50"] / large["peers:admin_search"]["p50"], 2
         ),
     }
-    results = {"pages": pages, "fragments": fragments, "peers": peers}
+    after_write = {
+        name.removeprefix("after_write:"): {
+            "large_p50_ms": round(value["p50"], 1),
+            "large_max_ms": round(value["max"], 1),
+            "small_p50_ms": round(small[name]["p50"], 1),
+        }
+        for name, value in large.items()
+        if name.startswith("after_write:")
+    }
+    engine = {scale: timings[scale]["engine"] for scale in SCALES}
+    machine = {
+        "cores": os.cpu_count(),
+        "load_before": LOAD_BEFORE,
+        "load_after": os.getloadavg(),
+        "note": "a 2-core machine shared with other engineers: read the ratios",
+    }
+    results = {
+        "pages": pages, "fragments": fragments, "peers": peers, "after_write": after_write,
+        "engine_evaluations_per_write": engine, "machine": machine,
+    }  # fmt: skip
     (BENCH / "results.json").write_text(json.dumps(results, indent=2) + "\n")
 
     print()
@@ -200,6 +289,17 @@ def main() -> None:
     print()
     print(f"decision log / admin changelist: {peers['decision_log_over_admin_changelist']:.2f} (target <= 1)")
     print(f"search / admin search:           {peers['search_over_admin_search']:.2f} (target <= 0.2)")
+    print()
+    print(f"{'first requests after a status update (large)':<46}{'p50':>8}{'max':>8}")
+    for name, row in after_write.items():
+        flag = "" if row["large_p50_ms"] <= 150 else "  > 150 ms"
+        print(f"{name:<46}{row['large_p50_ms']:>8.1f}{row['large_max_ms']:>8.1f}{flag}")
+    for scale, counted in engine.items():
+        print(
+            f"{scale}: {counted['writes']} writes, {counted['writes_then_an_engine_page']} of them followed by a "
+            f"page of the engine's (twice), {counted['evaluations']} engine evaluations (2 workers)"
+        )
+    print(f"load average before and after: {machine['load_before']} {machine['load_after']}")
     print("Written to bench/results.json")
 
 

@@ -61,6 +61,7 @@ from briefs.services import engagement_cancel as cancel
 from briefs.services import engagement_reinstate as reinstate
 from briefs.services import engagement_reschedule as reschedule
 from decisions.models import Stance
+from leadership_os import memo
 from leadership_os.access import Perm, forbidden, require
 from leadership_os.htmx import is_fragment_request, render_page
 from leadership_os.locking import StaleEdit, conflict_rows
@@ -94,10 +95,17 @@ class Bucket:
     more: int = 0
 
 
-@require_GET
-@require(Perm.READ)
-def engagement_list(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
+def _coming(today: dt.date) -> tuple[str, int]:
+    """The coming engagements' buckets, drawn, and how many briefs of the coming week are not
+    ready: reused until the org changes (or who the principals are: their own stance is not a
+    stakeholder's), since a large org's week holds dozens of engagements."""
+    who = tuple(principals().order_by("pk").values_list("pk", flat=True))
+    return memo.per_revision(
+        "briefs-coming", (today, who, str(timezone.get_current_timezone())), lambda: _draw_coming(today)
+    )
+
+
+def _draw_coming(today: dt.date) -> tuple[str, int]:
     zone = timezone.get_current_timezone()
     start_of = lambda day: dt.datetime.combine(day, dt.time.min, tzinfo=zone)  # noqa: E731
     tomorrow, week_end = today + dt.timedelta(days=1), today + dt.timedelta(days=7)
@@ -127,15 +135,24 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
             more=max(0, later.count() - LATER_SHOWN) if len(later_shown) == LATER_SHOWN else 0,
         ),
     ]
+    not_ready = sum(1 for b in buckets[:3] for e in b.engagements if not e.readiness.ready)  # type: ignore[attr-defined]
+    return render_to_string("briefs/_engagement_buckets.html", {"buckets": buckets}), not_ready
+
+
+@require_GET
+@require(Perm.READ)
+def engagement_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    zone = timezone.get_current_timezone()
+    buckets_html, not_ready = _coming(today)
     past = Paginator(
-        Engagement.objects.filter(starts_at__lt=start_of(today))
+        Engagement.objects.filter(starts_at__lt=dt.datetime.combine(today, dt.time.min, tzinfo=zone))
         .select_related("surface")
         .order_by("-starts_at"),
         PAST_PER_PAGE,
     ).get_page(request.GET.get("page"))
-    not_ready = sum(1 for b in buckets[:3] for e in b.engagements if not e.readiness.ready)  # type: ignore[attr-defined]
     context = {
-        "buckets": buckets,
+        "buckets_html": buckets_html,
         "past": past,
         "not_ready": not_ready,
         "today": today,

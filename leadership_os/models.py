@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -207,6 +208,38 @@ class RoleGrant(models.Model):
         return "Role permissions"
 
 
+class TableRevision(models.Model):
+    """How many writes each table of the org has seen, beside the org revision: what is computed
+    from a few tables (a part of the rules engine's input) is reused until one of them changes."""
+
+    ALL = "*"
+    """The row counting bulk writes, which change any table."""
+
+    table = models.CharField(max_length=100, unique=True)
+    number = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.table}: {self.number}"
+
+    EPOCH = "#epoch"
+    """A row holding a random number drawn when the counts start: a database counted again from
+    zero (a new or emptied one) does not meet the values kept for another under the same counts."""
+
+    @classmethod
+    def current(cls) -> dict[str, int]:
+        """Every table's count, by `app_label.model_name` (a table never written is 0), and the
+        epoch (EPOCH). One query, two the first time."""
+        counts = dict(cls.objects.values_list("table", "number"))
+        if cls.EPOCH not in counts:
+            row, _ = cls.objects.get_or_create(table=cls.EPOCH, defaults={"number": secrets.randbits(62)})
+            counts[cls.EPOCH] = row.number
+        return counts
+
+    @classmethod
+    def epoch(cls) -> int:
+        return cls.current()[cls.EPOCH]
+
+
 class OrgRevision(models.Model):
     """One row whose number grows with every write to any artifact, so that what is computed from the
     whole org (the engine's result) can be reused until the org changes, on every app server."""
@@ -221,6 +254,11 @@ class OrgRevision(models.Model):
         return cls.objects.filter(pk=1).values_list("number", flat=True).first() or 0
 
     @classmethod
-    def bump(cls) -> None:
+    def bump(cls, table: str = TableRevision.ALL) -> None:
+        """Count a change to the org, and to `table` (a model's `app_label.model_name`; a bulk
+        writer, which does not say what it wrote, counts a change to every table)."""
         if not cls.objects.filter(pk=1).update(number=F("number") + 1):
             cls.objects.get_or_create(pk=1, defaults={"number": 1})
+        if not TableRevision.objects.filter(table=table).update(number=F("number") + 1):
+            TableRevision.objects.get_or_create(table=table, defaults={"number": 1})
+            TableRevision.current()  # the epoch too, with the first count

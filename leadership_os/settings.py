@@ -125,6 +125,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Values computed from the whole org (the rules engine's result) are shared by every worker and app
+# server through Django's cache framework: by default a table of the app's own database, created by
+# `migrate` (leadership_os.apps), so nothing else needs to run. Another backend (Redis, Memcached)
+# is one setting away; the values are keyed by the org revision, so any of them is safe to share.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": os.environ.get("CACHE_TABLE", "leadership_os_cache"),
+        "TIMEOUT": 24 * 60 * 60,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -27,21 +27,22 @@ def bumps_paused() -> Iterator[None]:
         _paused.reset(token)
 
 
-def bump() -> None:
-    """Count a change to the org (after a bulk write, which sends no signal), unless paused."""
-    from leadership_os.models import OrgRevision
+def bump(table: str | None = None) -> None:
+    """Count a change to the org and to `table` (`app_label.model_name`; None after a bulk write,
+    which sends no signal and may have changed any table), unless paused."""
+    from leadership_os.models import OrgRevision, TableRevision
 
     if not _paused.get():
-        OrgRevision.bump()
+        OrgRevision.bump(table or TableRevision.ALL)
 
 
 def _bump(sender: Any, **kwargs: Any) -> None:
-    bump()
+    bump(sender._meta.label_lower)
 
 
 def _bump_on_m2m(sender: Any, action: str, **kwargs: Any) -> None:
     if action in ("post_add", "post_remove", "post_clear"):
-        _bump(sender)
+        _bump(sender)  # the table of the links (`decisions.decision_tags`)
 
 
 def connect() -> None:

@@ -15,15 +15,19 @@ from django.utils import timezone
 from leadership_os import memo
 from leadership_os.models import Surface
 from radar.engine import (
+    RULES,
     SEVERITIES,
+    DecisionRef,
     EngineResult,
-    OrgSnapshot,
     QueueItem,
     RadarItem,
+    Subject,
     Thresholds,
-    evaluate,
+    merge_rule_items,
+    trusted,
 )
-from radar.engine_adapter import configured_thresholds, org_snapshot
+from radar.engine_adapter import configured_thresholds
+from radar.incremental import evaluate_incrementally
 from radar.models import Snooze
 
 # Facts that grow by themselves every day; a snooze survives them, not a change of anything else.
@@ -38,7 +42,6 @@ def thresholds() -> Thresholds:
 class Lookups:
     """An engine result and the lookups the pages make in it, built once per org revision."""
 
-    snapshot: OrgSnapshot
     result: EngineResult
     by_key: dict[tuple[str, str, str], RadarItem]
     by_rule: dict[str, list[RadarItem]]
@@ -46,6 +49,10 @@ class Lookups:
     slipped_by_lateness: list[RadarItem]
     severity_counts: dict[str, int]
     commitment_workstream: dict[str, str | None]
+    """The workstream of each commitment that can be on the radar (a slipped one)."""
+    pieces: tuple[tuple[str, str], ...] = ()
+    """What the result is made of (each rule's items, the queue, the commitments' workstreams), by
+    name and digest: how it is shared (see `_encode`)."""
 
 
 @dataclass
@@ -57,10 +64,6 @@ class Evaluation:
     visible: list[RadarItem] = field(default_factory=list)
     snoozed: list[tuple[RadarItem, Snooze]] = field(default_factory=list)
     surfaces: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def snapshot(self) -> OrgSnapshot:
-        return self.lookups.snapshot
 
     @property
     def result(self) -> EngineResult:
@@ -128,40 +131,161 @@ def item_id(item: RadarItem) -> str:
     return f"{item.rule}__{item.subject.type}__{item.subject.key}"
 
 
+ENGINE_SPACE = "engine"
+"""The memo space of the engine's result (`memo.computations(ENGINE_SPACE)` counts its evaluations)."""
+
+
 def _computed(as_of: dt.date) -> Lookups:
     """The engine's result for `as_of` and its lookups, by (org revision, day, thresholds): reused
-    until the org changes (leadership_os.memo)."""
+    until the org changes, and shared by every worker and app server (leadership_os.memo), so that
+    after a write one of them evaluates and the others read its result."""
     limits = thresholds()
-    return memo.per_revision("engine", (as_of, limits), lambda: _evaluate(as_of, limits), size=4)
+    return memo.per_revision(
+        ENGINE_SPACE, (as_of, limits), lambda: _evaluate(as_of, limits), size=4, shared=_SHARED_LOOKUPS
+    )
 
 
 def _evaluate(as_of: dt.date, limits: Thresholds) -> Lookups:
-    snapshot = org_snapshot()
-    result = evaluate(snapshot, as_of, limits)
+    evaluated = evaluate_incrementally(as_of, limits)
+    pieces = tuple((name, _digest((name, key))) for name, key, _ in evaluated.pieces)
+    _publish(
+        [
+            (digest, name, value)
+            for (name, digest), (_, _, value) in zip(pieces, evaluated.pieces, strict=True)
+        ]
+    )
+    queue, commitment_workstream = evaluated.pieces[-2][2], evaluated.pieces[-1][2]
+    result = EngineResult.model_construct(as_of=as_of, radar=evaluated.result.radar, queue=queue)
+    return _lookups(result, commitment_workstream, pieces)
+
+
+def _lookups(
+    result: EngineResult, commitment_workstream: dict[str, str | None], pieces: tuple[tuple[str, str], ...]
+) -> Lookups:
     by_rule: dict[str, list[RadarItem]] = {}
+    severity_counts = dict.fromkeys(SEVERITIES, 0)
     for item in result.radar:
         by_rule.setdefault(item.rule, []).append(item)
+        severity_counts[item.severity] += 1
     return Lookups(
-        snapshot=snapshot,
         result=result,
         by_key={(i.rule, i.subject.type, i.subject.key): i for i in result.radar},
         by_rule=by_rule,
         position={id(item): n for n, item in enumerate(result.radar)},
-        severity_counts={
-            severity: sum(1 for i in result.radar if i.severity == severity) for severity in SEVERITIES
-        },
+        severity_counts=severity_counts,
         slipped_by_lateness=sorted(
             by_rule.get("slipped-commitment", []),
             key=lambda i: (-int(i.facts.get("days_late", 0)), i.subject.key),
         ),
-        commitment_workstream={c.key: c.workstream for c in snapshot.commitments},
+        commitment_workstream=commitment_workstream,
+        pieces=pieces,
     )
 
 
-def engine_result(as_of: dt.date) -> tuple[OrgSnapshot, EngineResult]:
-    """Today's snapshot and engine result, computed once per org revision."""
-    computed = _computed(as_of)
-    return computed.snapshot, computed.result
+# The result travels between processes in pieces: each rule's items, the queue and the commitments'
+# workstreams are put in the cache once, under a digest of what they were computed from, and the
+# result itself is the list of its pieces' digests. After a status update the worker that evaluates
+# puts in the few pieces that changed (the workstream rules' items); another worker fetches just
+# those and reuses the rest it holds. Items travel as plain tuples: unpickling thousands of
+# pydantic models costs more than building them again from values the engine made.
+
+_PIECES = "radar-pieces"  # the pieces this process holds, decoded, by digest
+_KEPT_PIECES = 4 * 14
+
+
+def _digest(key: Any) -> str:
+    return hashlib.sha256(repr(key).encode()).hexdigest()[:40]
+
+
+def _piece_key(digest: str) -> str:
+    return f"radar-piece:{digest}"
+
+
+def _publish(pieces: list[tuple[str, str, Any]]) -> None:
+    from django.core.cache import cache
+
+    fresh = {
+        _piece_key(digest): _encode_piece(name, value)
+        for digest, name, value in pieces
+        if memo.peek(_PIECES, digest) is None
+    }
+    if fresh:
+        cache.set_many(fresh)
+    for digest, _, value in pieces:
+        memo.keyed(_PIECES, digest, lambda value=value: value, size=_KEPT_PIECES)
+
+
+def _encode_piece(name: str, value: Any) -> Any:
+    if name == "commitment_workstream":
+        return value
+    if name == "queue":
+        return [
+            (
+                q.rank, q.bucket, q.decision.key, q.decision.title, q.waiting, q.needed_by, q.facts,
+                q.explanation, q.surface,
+            )
+            for q in value
+        ]  # fmt: skip
+    return [
+        (
+            i.rule,
+            i.severity,
+            i.subject.type,
+            i.subject.key,
+            i.subject.title,
+            i.facts,
+            i.explanation,
+            i.surface,
+        )
+        for i in value
+    ]
+
+
+def _decode_piece(name: str, encoded: Any) -> Any:
+    if name == "commitment_workstream":
+        return encoded
+    if name == "queue":
+        return tuple(
+            trusted(
+                QueueItem, rank=rank, bucket=bucket, decision=trusted(DecisionRef, key=key, title=title),
+                waiting=waiting, needed_by=needed_by, facts=facts, explanation=explanation, surface=surface,
+            )
+            for rank, bucket, key, title, waiting, needed_by, facts, explanation, surface in encoded
+        )  # fmt: skip
+    return tuple(
+        trusted(
+            RadarItem, rule=rule, severity=severity, subject=trusted(Subject, type=kind, key=key, title=title),
+            facts=facts, explanation=explanation, surface=surface,
+        )
+        for rule, severity, kind, key, title, facts, explanation, surface in encoded
+    )  # fmt: skip
+
+
+def _encode(lookups: Lookups) -> tuple[Any, ...]:
+    return (lookups.result.as_of, lookups.pieces)
+
+
+def _decode(encoded: tuple[Any, ...]) -> Lookups:
+    from django.core.cache import cache
+
+    as_of, pieces = encoded
+    missing = [digest for _, digest in pieces if memo.peek(_PIECES, digest) is None]
+    fetched = cache.get_many([_piece_key(digest) for digest in missing]) if missing else {}
+    values = []
+    for name, digest in pieces:
+        held = memo.peek(_PIECES, digest)
+        if held is None:
+            if _piece_key(digest) not in fetched:
+                raise LookupError(digest)  # evicted: evaluate instead
+            decoded = _decode_piece(name, fetched[_piece_key(digest)])
+            held = memo.keyed(_PIECES, digest, lambda decoded=decoded: decoded, size=_KEPT_PIECES)
+        values.append(held)
+    radar = merge_rule_items(values[: len(RULES)])
+    result = EngineResult.model_construct(as_of=as_of, radar=radar, queue=values[len(RULES)])
+    return _lookups(result, values[len(RULES) + 1], pieces)
+
+
+_SHARED_LOOKUPS = memo.Shared(encode=_encode, decode=_decode)
 
 
 def evaluate_today(as_of: dt.date | None = None) -> Evaluation:

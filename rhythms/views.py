@@ -12,11 +12,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from leadership_os import memo
 from leadership_os.access import Perm, require
 from leadership_os.history import history_entries
 from leadership_os.htmx import is_fragment_request, render_page, safe_next
@@ -46,6 +48,9 @@ def _calendar_url(view: str, day: dt.date) -> str:
     return f"{reverse('rhythms:calendar')}?view={view}&date={day.isoformat()}"
 
 
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
 @require_GET
 @require(Perm.READ)
 def calendar(request: HttpRequest) -> HttpResponse:
@@ -59,6 +64,16 @@ def calendar(request: HttpRequest) -> HttpResponse:
         anchor = today
     weeks = queries.calendar_weeks(view, anchor, today)
     first, last = weeks[0][0].date, weeks[-1][-1].date
+    can_record = request.user.has_perm(Perm.EDIT_ALL)
+    grid_context = {"weeks": weeks, "view": view, "weekdays": WEEKDAYS, "can_record": can_record}
+    # The grid lists every item of the week: drawn once per org revision, it costs a page of a large
+    # org what it costs a small one's (the items themselves are kept the same way, queries.calendar_items).
+    grid = memo.per_revision(
+        "calendar-grid",
+        (view, first, last, anchor.month, today, can_record, str(timezone.get_current_timezone())),
+        lambda: render_to_string("rhythms/_calendar_grid.html", grid_context),
+        size=8,
+    )
     if view == "week":
         heading = (
             f"Week of {first:%-d %B %Y}"
@@ -79,7 +94,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
         "week_url": _calendar_url("week", anchor),
         "month_url": _calendar_url("month", anchor),
         "shows_today": first <= today <= last,
-        "weekdays": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+        "grid": grid,
     }
     return render_page(request, "rhythms/calendar.html", context, partial="rhythms-calendar")
 

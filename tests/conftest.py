@@ -38,8 +38,9 @@ def _fast_and_static(settings: pytest.FixtureRequest) -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_memos() -> None:
-    """What is memoized per org revision starts empty in each test: a rolled-back test database
-    counts its revisions from the start again, so a number may repeat with other data."""
+    """What is memoized per org revision (and per table revision, and shared through the cache)
+    starts empty in each test: a rolled-back test database counts its revisions from the start
+    again, so a number may repeat with other data."""
     from leadership_os import memo
 
     memo.clear()

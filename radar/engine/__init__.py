@@ -21,8 +21,19 @@ from .results import (
     Subject,
     SubjectType,
     natural_key,
+    trusted,
 )
-from .rules import RULES, Rule, RuleDescription, describe_rules, run_rules
+from .rules import (
+    RULES,
+    Rule,
+    RuleDescription,
+    describe_rules,
+    merge_rule_items,
+    radar_order,
+    rule_items,
+    run_rules,
+    waiting_workstreams,
+)
 from .snapshot import (
     BriefFact,
     CommitmentFact,
@@ -41,6 +52,7 @@ from .snapshot import (
 
 __all__ = [
     "BUCKETS",
+    "QUEUE_READS",
     "RULES",
     "SEVERITIES",
     "BriefFact",
@@ -68,8 +80,17 @@ __all__ = [
     "WorkstreamFact",
     "describe_rules",
     "evaluate",
+    "merge_rule_items",
     "natural_key",
+    "radar_order",
+    "rule_items",
+    "trusted",
+    "waiting_workstreams",
 ]
+
+QUEUE_READS = ("waiting", "decisions")
+"""What the decision queue reads: the decisions, and the workstreams only through
+`waiting_workstreams` (see `Rule.reads`)."""
 
 
 def evaluate(snapshot: OrgSnapshot, as_of: date, thresholds: Thresholds | None = None) -> EngineResult:

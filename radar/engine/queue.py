@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from .results import BUCKETS, Bucket, DecisionRef, FactValue, QueueItem, natural_key, plural
+from .results import BUCKETS, Bucket, DecisionRef, FactValue, QueueItem, natural_key, plural, trusted
 from .rules import days, waiting_workstreams
 from .snapshot import DecisionFact, OrgSnapshot, Thresholds
 
@@ -35,10 +35,11 @@ def build_queue(snapshot: OrgSnapshot, as_of: date, thresholds: Thresholds) -> t
         )
     )
     return tuple(
-        QueueItem(
+        trusted(
+            QueueItem,
             rank=rank,
             bucket=bucket,
-            decision=DecisionRef(key=decision.key, title=decision.title),
+            decision=trusted(DecisionRef, key=decision.key, title=decision.title),
             waiting=len(keys),
             needed_by=decision.needed_by,
             facts=facts,

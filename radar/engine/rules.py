@@ -6,13 +6,23 @@ the numbers, dates and states the rule used; its explanation is one sentence bui
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from pydantic import BaseModel, ConfigDict
 
-from .results import SEVERITIES, FactValue, RadarItem, Severity, Subject, SubjectType, natural_key, plural
+from .results import (
+    SEVERITIES,
+    FactValue,
+    RadarItem,
+    Severity,
+    Subject,
+    SubjectType,
+    natural_key,
+    plural,
+    trusted,
+)
 from .snapshot import DecisionFact, OrgSnapshot, Thresholds, WorkstreamFact
 
 Check = Callable[[OrgSnapshot, date, Thresholds], Iterator[RadarItem]]
@@ -34,6 +44,9 @@ class Rule:
     """How severe its items are, with `{THRESHOLD}` placeholders."""
     description: str
     """When it fires, in plain words, with `{THRESHOLD}` placeholders."""
+    reads: tuple[str, ...] = ()
+    """The kinds of record it reads (`OrgSnapshot` fields), its items changing only with them;
+    `waiting` stands for the workstreams read only through `waiting_workstreams`."""
 
 
 class RuleDescription(BaseModel):
@@ -50,9 +63,11 @@ class RuleDescription(BaseModel):
 RULES: list[Rule] = []
 
 
-def rule(rule_id: str, subject: SubjectType, *, severity: str, description: str) -> Callable[[Check], Check]:
+def rule(
+    rule_id: str, subject: SubjectType, *, severity: str, description: str, reads: tuple[str, ...]
+) -> Callable[[Check], Check]:
     def register(check: Check) -> Check:
-        RULES.append(Rule(rule_id, subject, check, severity, description))
+        RULES.append(Rule(rule_id, subject, check, severity, description, reads))
         return check
 
     return register
@@ -74,27 +89,46 @@ def describe_rules(thresholds: Thresholds) -> tuple[RuleDescription, ...]:
 
 def run_rules(snapshot: OrgSnapshot, as_of: date, thresholds: Thresholds) -> tuple[RadarItem, ...]:
     """Every rule's items in radar order: severity, then the rule's row, then the subject's natural key."""
-    order = {r.id: index for index, r in enumerate(RULES)}
-    items = [item for r in RULES for item in r.check(snapshot, as_of, thresholds)]
+    return radar_order([item for r in RULES for item in r.check(snapshot, as_of, thresholds)])
+
+
+def radar_order(items: Iterable[RadarItem]) -> tuple[RadarItem, ...]:
+    """Items of any rules in radar order: severity, then the rule's row, then the subject's natural key."""
+    row = {r.id: index for index, r in enumerate(RULES)}
     return tuple(
         sorted(
             items,
-            key=lambda item: (
-                SEVERITIES.index(item.severity),
-                order[item.rule],
-                natural_key(item.subject.key),
-            ),
+            key=lambda item: (SEVERITIES.index(item.severity), row[item.rule], natural_key(item.subject.key)),
         )
+    )
+
+
+def rule_items(r: Rule, snapshot: OrgSnapshot, as_of: date, thresholds: Thresholds) -> tuple[RadarItem, ...]:
+    """One rule's items, by severity then the subject's natural key (see `merge_rule_items`)."""
+    return tuple(
+        sorted(
+            r.check(snapshot, as_of, thresholds),
+            key=lambda item: (SEVERITIES.index(item.severity), natural_key(item.subject.key)),
+        )
+    )
+
+
+def merge_rule_items(per_rule: Sequence[Sequence[RadarItem]]) -> tuple[RadarItem, ...]:
+    """The radar from each rule's `rule_items`, given in RULES' order: `radar_order` of them all,
+    without sorting again what each rule sorted."""
+    return tuple(
+        item for severity in SEVERITIES for items in per_rule for item in items if item.severity == severity
     )
 
 
 def _workstream_item(
     rule_id: str, ws: WorkstreamFact, severity: Severity, facts: dict[str, FactValue], explanation: str
 ) -> RadarItem:
-    return RadarItem(
+    return trusted(
+        RadarItem,
         rule=rule_id,
         severity=severity,
-        subject=Subject(type="workstream", key=ws.key, title=ws.title),
+        subject=trusted(Subject, type="workstream", key=ws.key, title=ws.title),
         facts=facts,
         explanation=explanation,
         surface=ws.surface,
@@ -117,6 +151,7 @@ def _decisions(snapshot: OrgSnapshot) -> dict[str, DecisionFact]:
         "An active workstream has been blocked for {BLOCKED_ESCALATE_DAYS} days or more (counted from "
         "when it was blocked, else from its last update) and its escalation is still 'none' or 'watching'."
     ),
+    reads=("workstreams",),
 )
 def blocked_not_escalated(snapshot: OrgSnapshot, as_of: date, t: Thresholds) -> Iterator[RadarItem]:
     """Active, state `blocked`, blocked ≥ BLOCKED_ESCALATE_DAYS days (from `blocked_since`, else from its
@@ -149,6 +184,7 @@ def blocked_not_escalated(snapshot: OrgSnapshot, as_of: date, t: Thresholds) -> 
     description=(
         "A workstream was escalated {ESCALATION_STALL_DAYS} days ago or more and is still blocked or at risk."
     ),
+    reads=("workstreams",),
 )
 def escalation_stalled(snapshot: OrgSnapshot, as_of: date, t: Thresholds) -> Iterator[RadarItem]:
     """Escalation `escalated` for ≥ ESCALATION_STALL_DAYS days (from `escalated_on`; without that date it
@@ -174,6 +210,7 @@ def escalation_stalled(snapshot: OrgSnapshot, as_of: date, t: Thresholds) -> Ite
     "workstream",
     severity="medium; high from {STALE_HIGH_DAYS} days",
     description="An active workstream's last update is {STALE_DAYS} days old or more.",
+    reads=("workstreams",),
 )
 def stale_update(snapshot: OrgSnapshot, as_of: date, t: Thresholds) -> Iterator[RadarItem]:
     """Active, last update (newest status update, else creation) ≥ STALE_DAYS days ago. Severity medium;
@@ -202,6 +239,7 @@ def stale_update(snapshot: OrgSnapshot, as_of: date, t: Thresholds) -> Iterator[
     "workstream",
     severity="medium",
     description="An active workstream has no owner.",
+    reads=("workstreams",),
 )
 def no_owner(snapshot: OrgSnapshot, as_of: date, t: Thresholds) -> Iterator[RadarItem]:
     """Active and no owner. Severity medium."""
@@ -224,6 +262,7 @@ def _linked(ws: WorkstreamFact, decisions: dict[str, DecisionFact]) -> DecisionF
         "An active workstream's next decision point has passed and its linked decision is missing "
         "or not decided."
     ),
+    reads=("workstreams", "decisions"),
 )
 def decision_point_overdue(snapshot: OrgSnapshot, as_of: date, t: Thresholds) -> Iterator[RadarItem]:
     """Active, `next_decision_on` before as_of, and its linked next decision missing or not `decided`.
@@ -259,6 +298,7 @@ def decision_point_overdue(snapshot: OrgSnapshot, as_of: date, t: Thresholds) ->
         "An active workstream's next decision point is today or within {PREP_WINDOW_DAYS} days, and its "
         "linked decision is missing, still a draft, or open with fewer than 2 options."
     ),
+    reads=("workstreams", "decisions"),
 )
 def decision_point_unprepared(snapshot: OrgSnapshot, as_of: date, t: Thresholds) -> Iterator[RadarItem]:
     """Active, `next_decision_on` from as_of to as_of + PREP_WINDOW_DAYS, and its linked decision missing,
@@ -306,6 +346,7 @@ def waiting_workstreams(snapshot: OrgSnapshot) -> dict[str, list[str]]:
     "decision",
     severity="high if 2 or more workstreams wait or the decision is past its needed-by date; else medium",
     description="An open decision has at least one active workstream blocked by it.",
+    reads=("waiting", "decisions"),
 )
 def waiting_on_decision(snapshot: OrgSnapshot, as_of: date, t: Thresholds) -> Iterator[RadarItem]:
     """Open, with at least one waiting workstream. Severity high if ≥ 2 wait or `needed_by` is before
@@ -326,10 +367,11 @@ def waiting_on_decision(snapshot: OrgSnapshot, as_of: date, t: Thresholds) -> It
                 late = days(decision.needed_by, as_of)
                 facts["days_overdue"] = late
                 sentence += f", {plural(late, 'day')} ago"
-        yield RadarItem(
+        yield trusted(
+            RadarItem,
             rule="waiting-on-decision",
             severity="high" if len(keys) >= 2 or overdue else "medium",
-            subject=Subject(type="decision", key=decision.key, title=decision.title),
+            subject=trusted(Subject, type="decision", key=decision.key, title=decision.title),
             facts=facts,
             explanation=sentence,
             surface=decision.surface,
@@ -341,6 +383,7 @@ def waiting_on_decision(snapshot: OrgSnapshot, as_of: date, t: Thresholds) -> It
     "commitment",
     severity="medium; high from {SLIP_HIGH_DAYS} days late",
     description="A commitment is not done and its due date has passed.",
+    reads=("commitments",),
 )
 def slipped_commitment(snapshot: OrgSnapshot, as_of: date, t: Thresholds) -> Iterator[RadarItem]:
     """Not done and `due_on` before as_of. Severity medium; high when ≥ SLIP_HIGH_DAYS days late."""
@@ -348,10 +391,11 @@ def slipped_commitment(snapshot: OrgSnapshot, as_of: date, t: Thresholds) -> Ite
         if c.done_on is not None or c.due_on >= as_of:
             continue
         late = days(c.due_on, as_of)
-        yield RadarItem(
+        yield trusted(
+            RadarItem,
             rule="slipped-commitment",
             severity="high" if late >= t.slip_high_days else "medium",
-            subject=Subject(type="commitment", key=c.key, title=c.description),
+            subject=trusted(Subject, type="commitment", key=c.key, title=c.description),
             facts={"days_late": late, "due_on": c.due_on},
             explanation=f"Due {c.due_on.isoformat()}, not done, {plural(late, 'day')} late",
             surface=c.surface,
@@ -367,6 +411,7 @@ def slipped_commitment(snapshot: OrgSnapshot, as_of: date, t: Thresholds) -> Ite
         "{SIGNAL_WINDOW_DAYS} days (today included), and no open or decided decision and no open "
         "question carries that tag."
     ),
+    reads=("signals", "decisions", "open_questions"),
 )
 def signal_cluster_undecided(snapshot: OrgSnapshot, as_of: date, t: Thresholds) -> Iterator[RadarItem]:
     """≥ SIGNAL_CLUSTER_MIN customer signals with a tag, dated as_of - (SIGNAL_WINDOW_DAYS - 1) to as_of
@@ -383,15 +428,17 @@ def signal_cluster_undecided(snapshot: OrgSnapshot, as_of: date, t: Thresholds) 
     for tag, count in counts.items():
         if count < t.signal_cluster_min or tag in carried:
             continue
-        yield RadarItem(
+        yield trusted(
+            RadarItem,
             rule="signal-cluster-undecided",
             severity="medium",
-            subject=Subject(type="theme", key=tag, title=tag),
+            subject=trusted(Subject, type="theme", key=tag, title=tag),
             facts={"signals": count, "window_start": start, "window_end": as_of},
             explanation=(
                 f"{count} customer signals tagged '{tag}' from {start.isoformat()} to {as_of.isoformat()}, "
                 "and no open or decided decision or open question carries the tag"
             ),
+            surface=None,
         )
 
 
@@ -400,16 +447,18 @@ def signal_cluster_undecided(snapshot: OrgSnapshot, as_of: date, t: Thresholds) 
     "ritual",
     severity="low",
     description=("An active ritual says neither what decision it informs nor what blocker it surfaces."),
+    reads=("rituals",),
 )
 def ritual_without_purpose(snapshot: OrgSnapshot, as_of: date, t: Thresholds) -> Iterator[RadarItem]:
     """Active, and both "what decision does it inform" and "what blocker does it surface" blank (blank
     includes only whitespace). Severity low."""
     for ritual in snapshot.rituals:
         if ritual.active and not ritual.informs_decision.strip() and not ritual.surfaces_blocker.strip():
-            yield RadarItem(
+            yield trusted(
+                RadarItem,
                 rule="ritual-without-purpose",
                 severity="low",
-                subject=Subject(type="ritual", key=ritual.key, title=ritual.title),
+                subject=trusted(Subject, type="ritual", key=ritual.key, title=ritual.title),
                 facts={},
                 explanation="Active, but it names no decision it informs and no blocker it surfaces",
                 surface=ritual.surface,
@@ -424,6 +473,7 @@ def ritual_without_purpose(snapshot: OrgSnapshot, as_of: date, t: Thresholds) ->
         "An active ritual's last {THEATER_WINDOW} held occurrences informed no decision and surfaced no "
         "blocker."
     ),
+    reads=("rituals",),
 )
 def ritual_theater(snapshot: OrgSnapshot, as_of: date, t: Thresholds) -> Iterator[RadarItem]:
     """Active, ≥ THEATER_WINDOW held occurrences on or before as_of, and the last THEATER_WINDOW of them
@@ -441,10 +491,11 @@ def ritual_theater(snapshot: OrgSnapshot, as_of: date, t: Thresholds) -> Iterato
         if any(o.decisions_informed or o.blockers_surfaced for o in last):
             continue
         first_on, last_on = last[0].held_on, last[-1].held_on
-        yield RadarItem(
+        yield trusted(
+            RadarItem,
             rule="ritual-theater",
             severity="low",
-            subject=Subject(type="ritual", key=ritual.key, title=ritual.title),
+            subject=trusted(Subject, type="ritual", key=ritual.key, title=ritual.title),
             facts={"occurrences": len(last), "first_held_on": first_on, "last_held_on": last_on},
             explanation=(
                 f"Its last {len(last)} held occurrences, from {first_on.isoformat()} to {last_on.isoformat()}, "
@@ -462,6 +513,7 @@ def ritual_theater(snapshot: OrgSnapshot, as_of: date, t: Thresholds) -> Iterato
         "An engagement starts today or tomorrow and its brief is missing, or has no objective, or no "
         "'one thing that cannot be left unsaid', or a stakeholder whose stance is unknown."
     ),
+    reads=("engagements",),
 )
 def brief_not_ready(snapshot: OrgSnapshot, as_of: date, t: Thresholds) -> Iterator[RadarItem]:
     """Starts (its date in the configured time zone) on as_of or the day after, and its brief is missing,
@@ -489,10 +541,11 @@ def brief_not_ready(snapshot: OrgSnapshot, as_of: date, t: Thresholds) -> Iterat
                 continue
             gaps[0] = f"the brief has {gaps[0]}"
         when = "today" if ahead == 0 else "tomorrow"
-        yield RadarItem(
+        yield trusted(
+            RadarItem,
             rule="brief-not-ready",
             severity="high" if ahead == 0 else "medium",
-            subject=Subject(type="engagement", key=engagement.key, title=engagement.title),
+            subject=trusted(Subject, type="engagement", key=engagement.key, title=engagement.title),
             facts=facts,
             explanation=f"Starts {when} ({engagement.starts_on.isoformat()}); {_join(gaps)}",
             surface=engagement.surface,

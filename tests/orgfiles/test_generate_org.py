@@ -24,7 +24,7 @@ from workstreams.models import Commitment, StatusUpdate, Workstream
 pytestmark = pytest.mark.django_db
 
 # Derived tables (search index, write counters) and history carry write-time values, not the org.
-DERIVED = ("OrgRevision", "Snooze", "SearchDocument", "SearchText")
+DERIVED = ("OrgRevision", "TableRevision", "Snooze", "SearchDocument", "SearchText")
 TINY = SCALES["tiny"]
 SMALL = SCALES["small"]
 

@@ -257,6 +257,36 @@ def test_the_calendar_month_uses_as_many_queries_with_200_rituals_as_with_5(clie
     assert count_with(5) == count_with(200)
 
 
+def test_the_calendar_week_uses_as_many_queries_with_200_rituals_as_with_5(client_as) -> None:
+    client = client_as("viewer")
+    client.get("/rhythms/")  # warm the session and the role cache
+
+    def count_with(n: int) -> tuple[int, int]:
+        existing = Ritual.objects.count()
+        for i in range(existing, n):
+            ritual = RitualFactory.build(
+                name=f"Ritual {i}", rrule="FREQ=WEEKLY;BYDAY=WE", starts_at=today_at(9 + i % 8, -120)
+            )
+            ritual.save()
+            ritual_sync_occurrences(ritual=ritual, today=timezone.localdate())
+        memo.clear()  # derive the week, as after any change to the org
+        client.get("/rhythms/")
+        with CaptureQueriesContext(connection) as queries:  # the week as it is read until the next change
+            response = client.get("/rhythms/")
+        body = response.content.decode()
+        assert body.count('class="calendar-item') >= n  # the week lists every occurrence
+        return len(queries), body.count('class="calendar-item')
+
+    few, many = count_with(5), count_with(200)
+    assert few[0] == many[0] and many[1] > few[1]
+
+
+def test_the_weeks_grid_kept_for_a_viewer_does_not_offer_an_editor_less(client_as, ritual) -> None:
+    assert Occurrence.objects.filter(ritual=ritual).exists()
+    assert "item-record" not in client_as("viewer").get("/rhythms/").content.decode()
+    assert "item-record" in client_as("chief_of_staff").get("/rhythms/").content.decode()
+
+
 def test_a_busy_day_of_the_month_shows_its_first_items_and_links_to_its_week(client_as) -> None:
     for hour in range(8, 15):  # seven rituals on one day
         ritual = RitualFactory.build(
