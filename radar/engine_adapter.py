@@ -69,79 +69,11 @@ def _local_date(moment: dt.datetime) -> dt.date:
 
 
 def _workstreams() -> tuple[WorkstreamFact, ...]:
-    live = Workstream.objects.filter(archived_on__isnull=True)  # an archived workstream left the radar
-    rows = live.annotate(last_update_on=Max("updates__posted_on")).values(
-        "key",
-        "name",
-        "surface__key",
-        "owner__key",
-        "state",
-        "created_on",
-        "last_update_on",
-        "next_decision_on",
-        "next_decision__key",
-        "blocker",
-        "blocked_since",
-        "blocked_by_decision__key",
-        "escalation",
-        "escalated_on",
-    )
-    return tuple(
-        WorkstreamFact(
-            key=row["key"],
-            title=row["name"],
-            surface=row["surface__key"],
-            owner=row["owner__key"],
-            state=row["state"],
-            created_on=row["created_on"],
-            last_update_on=row["last_update_on"],
-            next_decision_on=row["next_decision_on"],
-            next_decision=row["next_decision__key"],
-            blocker=row["blocker"],
-            blocked_since=row["blocked_since"],
-            blocked_by_decision=row["blocked_by_decision__key"],
-            escalation=row["escalation"],
-            escalated_on=row["escalated_on"],
-        )
-        for row in rows
-    )
+    return _workstream_facts(Workstream.objects.filter(archived_on__isnull=True))  # archived: off the radar
 
 
 def _decisions() -> tuple[DecisionFact, ...]:
-    tags: dict[int, list[str]] = defaultdict(list)
-    for decision_id, name in Decision.tags.through.objects.values_list("decision_id", "tag__name"):
-        tags[decision_id].append(name)
-    conditions: dict[int, list[ReopenConditionFact]] = defaultdict(list)
-    for row in ReopenCondition.objects.values(
-        "decision_id", "text", "review_on", "triggered_on", "reviewed_on"
-    ):
-        conditions[row.pop("decision_id")].append(ReopenConditionFact(**row))
-    rows = Decision.objects.annotate(options_count=Count("options")).values(
-        "id",
-        "key",
-        "title",
-        "status",
-        "surface__key",
-        "needed_by",
-        "opened_on",
-        "decided_on",
-        "options_count",
-    )
-    return tuple(
-        DecisionFact(
-            key=row["key"],
-            title=row["title"],
-            status=row["status"],
-            surface=row["surface__key"],
-            tags=tuple(sorted(tags[row["id"]])),
-            needed_by=row["needed_by"],
-            opened_on=row["opened_on"],
-            decided_on=row["decided_on"],
-            options_count=row["options_count"],
-            reopen_conditions=tuple(conditions[row["id"]]),
-        )
-        for row in rows
-    )
+    return _decision_facts(Decision.objects.all())
 
 
 def _commitments() -> tuple[CommitmentFact, ...]:
@@ -438,15 +370,17 @@ def _uncarried_signals(
 
 def _active_workstreams() -> tuple[WorkstreamFact, ...]:
     """Every rule about workstreams reads active ones only (blocked and at risk are active)."""
-    rows = (
-        Workstream.objects.exclude(state__in=["done", "paused"])
-        .filter(archived_on__isnull=True)  # an archived workstream left the radar
-        .annotate(last_update_on=Max("updates__posted_on"))
-        .values_list(
-            "key", "name", "surface__key", "owner__key", "state", "created_on", "last_update_on",
-            "next_decision_on", "next_decision__key", "blocker", "blocked_since",
-            "blocked_by_decision__key", "escalation", "escalated_on",
-        )
+    return _workstream_facts(
+        Workstream.objects.exclude(state__in=["done", "paused"]).filter(archived_on__isnull=True)
+    )
+
+
+def _workstream_facts(workstreams: Any) -> tuple[WorkstreamFact, ...]:
+    """The facts of these workstreams (a queryset), their last update included."""
+    rows = workstreams.annotate(last_update_on=Max("updates__posted_on")).values_list(
+        "key", "name", "surface__key", "owner__key", "state", "created_on", "last_update_on",
+        "next_decision_on", "next_decision__key", "blocker", "blocked_since",
+        "blocked_by_decision__key", "escalation", "escalated_on",
     )  # fmt: skip
     return tuple(
         WorkstreamFact(
@@ -476,7 +410,12 @@ def _relevant_decisions(as_of: dt.date, linked: set[str], carriers: set[int]) ->
         | Q(key__in=sorted(linked))
         | Q(pk__in=sorted(carriers))
     )
-    ids = wanted.values("pk")
+    return _decision_facts(wanted)
+
+
+def _decision_facts(decisions: Any) -> tuple[DecisionFact, ...]:
+    """The facts of these decisions (a queryset), their tags and reopen conditions included."""
+    ids = decisions.values("pk")
     tags = _tagged(
         Decision.tags.through.objects.filter(decision__in=ids).values_list("decision_id", "tag__name")
     )
@@ -489,7 +428,7 @@ def _relevant_decisions(as_of: dt.date, linked: set[str], carriers: set[int]) ->
                 text=text, review_on=review_on, triggered_on=triggered_on, reviewed_on=reviewed_on
             )
         )
-    rows = wanted.annotate(options_count=Count("options")).values_list(
+    rows = decisions.annotate(options_count=Count("options")).values_list(
         "pk",
         "key",
         "title",
