@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable
 from typing import Any, Protocol
 
-from django.db.models import Count, F, Max, Min, Model, Q, Window
+from django.db.models import Count, F, Min, Model, OuterRef, Q, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -376,8 +376,10 @@ def _active_workstreams() -> tuple[WorkstreamFact, ...]:
 
 
 def _workstream_facts(workstreams: Any) -> tuple[WorkstreamFact, ...]:
-    """The facts of these workstreams (a queryset), their last update included."""
-    rows = workstreams.annotate(last_update_on=Max("updates__posted_on")).values_list(
+    """The facts of these workstreams (a queryset), their last update included (read per row, by
+    the updates' index: grouping the workstreams' wide rows to take a maximum cost twice as much)."""
+    newest = StatusUpdate.objects.filter(workstream=OuterRef("pk")).order_by("-posted_on").values("posted_on")
+    rows = workstreams.annotate(last_update_on=Subquery(newest[:1])).values_list(
         "key", "name", "surface__key", "owner__key", "state", "created_on", "last_update_on",
         "next_decision_on", "next_decision__key", "blocker", "blocked_since",
         "blocked_by_decision__key", "escalation", "escalated_on",
