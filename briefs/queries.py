@@ -37,7 +37,8 @@ from briefs.models import Brief, Engagement, StakeholderPosition
 from context_repo.models import ContextEntry
 from decisions.models import Decision, DecisionStakeholder, Stance
 from leadership_os.access import Role
-from leadership_os.models import Person
+from leadership_os.memo import table_labels
+from leadership_os.models import Person, Surface, Tag
 from leadership_os.thresholds import rule_thresholds
 from workstreams.models import Commitment, Escalation, State, StatusUpdate, Workstream
 
@@ -124,8 +125,14 @@ def readiness_for(engagements: Sequence[Engagement]) -> dict[int, Readiness]:
     dashboard's). The engagements come from a `for_readiness` queryset."""
     if not engagements:
         return {}
-    unknown = _unknown_stances(engagements)
-    history = _history_presence(engagements)
+    return readiness_from(engagements, unknown_stances(engagements), history_presence(engagements))
+
+
+def readiness_from(
+    engagements: Sequence[Engagement], unknown: dict[int, list[str]], history: dict[int, bool]
+) -> dict[int, Readiness]:
+    """Readiness from its two reads, `unknown_stances` and `history_presence`, which a page may
+    reuse apart (see STANCE_TABLES and HISTORY_TABLES)."""
     # A cancelled engagement needs no brief: it is out of the readiness counts.
     return {
         e.pk: CANCELLED
@@ -133,6 +140,20 @@ def readiness_for(engagements: Sequence[Engagement]) -> dict[int, Readiness]:
         else readiness_of(brief=brief_of(e), unknown_stance=unknown.get(e.pk, []), has_history=history[e.pk])
         for e in engagements
     }
+
+
+STANCE_TABLES = table_labels(
+    Engagement, Brief, Engagement.attendees.through, Engagement.tags.through, StakeholderPosition, Person,
+    Surface, Tag,
+)  # fmt: skip
+"""What the engagements shown with their readiness and `unknown_stances` read (the principals, who
+are users' groups, are not counted: a page keys on who they are)."""
+
+HISTORY_TABLES = table_labels(
+    Engagement, Engagement.attendees.through, Engagement.tags.through, Decision, Decision.tags.through,
+    DecisionStakeholder, Workstream, StatusUpdate, ContextEntry, Person, Tag,
+)  # fmt: skip
+"""What `history_presence` reads: a status update can make a workstream related, a brief never."""
 
 
 def with_readiness(engagements: list[Engagement]) -> list[Engagement]:
@@ -253,7 +274,7 @@ def stakeholder_rows(engagement: Engagement, attendees: Sequence[Person]) -> lis
     return sorted(rows, key=lambda r: (r.person.is_external is False, r.person.name))
 
 
-def _unknown_stances(engagements: Sequence[Engagement]) -> dict[int, list[str]]:
+def unknown_stances(engagements: Sequence[Engagement]) -> dict[int, list[str]]:
     """For each engagement, the people whose latest position as of it, taken for it, is unknown."""
     taken = StakeholderPosition.objects.filter(engagement_id__in=[e.pk for e in engagements])
     # A position recorded before the person's earliest one taken for these engagements is older than
@@ -549,7 +570,7 @@ def commitment_url(commitment: Commitment) -> str:
     return "/workstreams/"
 
 
-def _history_presence(engagements: Sequence[Engagement]) -> dict[int, bool]:
+def history_presence(engagements: Sequence[Engagement]) -> dict[int, bool]:
     """Whether `assemble_history` would find anything for each engagement: one query over just these
     engagements, each a CASE of EXISTS tests that stops at the first that holds (cheapest first), so
     its cost follows the engagements shown, not the size of the org."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,6 +64,30 @@ def keyed[T](space: str, key: Hashable, compute: Callable[[], T], *, size: int =
         while len(store) > size:
             store.pop(next(iter(store)))
     return store[key]  # type: ignore[no-any-return]
+
+
+def per_tables[T](
+    space: str, key: Hashable, tables: Iterable[str], compute: Callable[[], T], *, size: int = 3
+) -> T:
+    """`compute()` for `key` in `space`, reused while none of `tables` (`app_label.model_name`, a
+    many-to-many's links included) was written to, and no bulk write happened: a value read from a
+    few tables outlives the writes to the others (a status update leaves a brief's stances alone).
+    The write counts are read before `compute()`, so the value is never older than its key."""
+    from leadership_os.models import TableRevision
+
+    counts = TableRevision.current()
+    full_key = (
+        key,
+        counts[TableRevision.EPOCH],
+        counts.get(TableRevision.ALL, 0),
+        tuple(counts.get(table, 0) for table in tables),
+    )
+    return keyed(space, full_key, compute, size=size)
+
+
+def table_labels(*models: Any) -> tuple[str, ...]:
+    """The names `per_tables` and the write counts know these models (or link tables) by."""
+    return tuple(model._meta.label_lower for model in models)
 
 
 def _cache_key(space: str, full_key: Hashable) -> str:

@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
@@ -38,21 +39,61 @@ def thresholds() -> Thresholds:
     return configured_thresholds()
 
 
+@dataclass(frozen=True)
+class _RulePiece:
+    """One rule's items as the pages read them, built once per piece (see `_piece`)."""
+
+    items: tuple[RadarItem, ...]
+    by_severity: dict[str, tuple[RadarItem, ...]]
+    latest_first: tuple[RadarItem, ...] = ()
+    """Slipped commitments only: the latest first."""
+
+
+def _piece(digest: str, rule: str, items: tuple[RadarItem, ...]) -> _RulePiece:
+    """A rule's items bucketed by severity (and the slipped commitments sorted by lateness), kept
+    by the piece's digest: after a status update, the thousands of slipped commitments' items are
+    the same piece, and are not bucketed or sorted again."""
+
+    def build() -> _RulePiece:
+        latest = ()
+        if rule == "slipped-commitment":
+            latest = tuple(sorted(items, key=lambda i: (-int(i.facts.get("days_late", 0)), i.subject.key)))
+        return _RulePiece(
+            items=items,
+            by_severity={
+                severity: tuple(item for item in items if item.severity == severity)
+                for severity in SEVERITIES
+            },
+            latest_first=latest,
+        )
+
+    return memo.keyed(_RULE_PIECES, digest, build, size=_KEPT_PIECES)  # type: ignore[no-any-return]
+
+
 @dataclass
 class Lookups:
-    """An engine result and the lookups the pages make in it, built once per org revision."""
+    """An engine result and the lookups the pages make in it, built once per org revision from the
+    result's pieces (each rule's items bucketed once per piece: see `_piece`)."""
 
     result: EngineResult
-    by_key: dict[tuple[str, str, str], RadarItem]
-    by_rule: dict[str, list[RadarItem]]
-    position: dict[int, int]  # an item's place on the radar, by id()
-    slipped_by_lateness: list[RadarItem]
+    by_rule: dict[str, tuple[RadarItem, ...]]
+    slipped_by_lateness: tuple[RadarItem, ...]
     severity_counts: dict[str, int]
     commitment_workstream: dict[str, str | None]
     """The workstream of each commitment that can be on the radar (a slipped one)."""
     pieces: tuple[tuple[str, str], ...] = ()
     """What the result is made of (each rule's items, the queue, the commitments' workstreams), by
     name and digest: how it is shared (see `_encode`)."""
+
+    @cached_property
+    def by_key(self) -> dict[tuple[str, str, str], RadarItem]:
+        """Items by rule, subject type and key (read when snoozes are to be matched)."""
+        return {(i.rule, i.subject.type, i.subject.key): i for i in self.result.radar}
+
+    @cached_property
+    def position(self) -> dict[int, int]:
+        """An item's place on the radar, by id() (read when snoozed items are listed)."""
+        return {id(item): n for n, item in enumerate(self.result.radar)}
 
 
 @dataclass
@@ -75,7 +116,7 @@ class Evaluation:
         return self.lookups.commitment_workstream
 
     @property
-    def slipped_by_lateness(self) -> list[RadarItem]:
+    def slipped_by_lateness(self) -> tuple[RadarItem, ...]:
         """Slipped commitments, latest first (snoozed ones included: see `first_visible`)."""
         return self.lookups.slipped_by_lateness
 
@@ -85,12 +126,8 @@ class Evaluation:
     def visible_of(self, *rules: str) -> list[RadarItem]:
         """The visible items of these rules, in radar order."""
         hidden = {id(item) for item, _ in self.snoozed}
-        items = [
-            item for rule in rules for item in self.lookups.by_rule.get(rule, []) if id(item) not in hidden
-        ]
-        if len(rules) > 1:
-            items.sort(key=lambda item: self.lookups.position[id(item)])
-        return items
+        chosen = [self.lookups.by_rule.get(rule.id, ()) for rule in RULES if rule.id in rules]
+        return [item for item in merge_rule_items(chosen) if id(item) not in hidden]
 
     def first_visible(self, items: list[RadarItem], n: int) -> list[RadarItem]:
         """The first `n` of `items` that are not snoozed (reads no further than it needs)."""
@@ -112,7 +149,7 @@ class Evaluation:
 
     def count_visible(self, *rules: str) -> int:
         snoozed = sum(1 for item, _ in self.snoozed if item.rule in rules)
-        return sum(len(self.lookups.by_rule.get(rule, [])) for rule in rules) - snoozed
+        return sum(len(self.lookups.by_rule.get(rule, ())) for rule in rules) - snoozed
 
 
 def fingerprint(item: RadarItem) -> str:
@@ -154,30 +191,28 @@ def _evaluate(as_of: dt.date, limits: Thresholds) -> Lookups:
             for (name, digest), (_, _, value) in zip(pieces, evaluated.pieces, strict=True)
         ]
     )
-    queue, commitment_workstream = evaluated.pieces[-2][2], evaluated.pieces[-1][2]
-    result = EngineResult.model_construct(as_of=as_of, radar=evaluated.result.radar, queue=queue)
-    return _lookups(result, commitment_workstream, pieces)
+    return _lookups(as_of, [value for _, _, value in evaluated.pieces], pieces)
 
 
-def _lookups(
-    result: EngineResult, commitment_workstream: dict[str, str | None], pieces: tuple[tuple[str, str], ...]
-) -> Lookups:
-    by_rule: dict[str, list[RadarItem]] = {}
-    severity_counts = dict.fromkeys(SEVERITIES, 0)
-    for item in result.radar:
-        by_rule.setdefault(item.rule, []).append(item)
-        severity_counts[item.severity] += 1
+def _lookups(as_of: dt.date, values: list[Any], pieces: tuple[tuple[str, str], ...]) -> Lookups:
+    """The lookups of a result given as its pieces' values (each rule's items in RULES' order, the
+    queue, the commitments' workstreams): the radar is the pieces' items by severity, in RULES'
+    order within each (`merge_rule_items`), taken from the buckets each piece keeps."""
+    rules = [
+        _piece(digest, name, items)
+        for (name, digest), items in zip(pieces[: len(RULES)], values[: len(RULES)], strict=True)
+    ]
+    radar = tuple(item for severity in SEVERITIES for rule in rules for item in rule.by_severity[severity])
+    result = EngineResult.model_construct(as_of=as_of, radar=radar, queue=values[len(RULES)])
+    slipped = next((r.latest_first for r in rules if r.latest_first), ())
     return Lookups(
         result=result,
-        by_key={(i.rule, i.subject.type, i.subject.key): i for i in result.radar},
-        by_rule=by_rule,
-        position={id(item): n for n, item in enumerate(result.radar)},
-        severity_counts=severity_counts,
-        slipped_by_lateness=sorted(
-            by_rule.get("slipped-commitment", []),
-            key=lambda i: (-int(i.facts.get("days_late", 0)), i.subject.key),
-        ),
-        commitment_workstream=commitment_workstream,
+        by_rule={rule.id: piece.items for rule, piece in zip(RULES, rules, strict=True)},
+        severity_counts={
+            severity: sum(len(rule.by_severity[severity]) for rule in rules) for severity in SEVERITIES
+        },
+        slipped_by_lateness=slipped,
+        commitment_workstream=values[len(RULES) + 1],
         pieces=pieces,
     )
 
@@ -190,6 +225,7 @@ def _lookups(
 # pydantic models costs more than building them again from values the engine made.
 
 _PIECES = "radar-pieces"  # the pieces this process holds, decoded, by digest
+_RULE_PIECES = "radar-rule-pieces"  # each rule's piece bucketed for the pages, by digest
 _KEPT_PIECES = 4 * 14
 
 
@@ -280,9 +316,7 @@ def _decode(encoded: tuple[Any, ...]) -> Lookups:
             decoded = _decode_piece(name, fetched[_piece_key(digest)])
             held = memo.keyed(_PIECES, digest, lambda decoded=decoded: decoded, size=_KEPT_PIECES)
         values.append(held)
-    radar = merge_rule_items(values[: len(RULES)])
-    result = EngineResult.model_construct(as_of=as_of, radar=radar, queue=values[len(RULES)])
-    return _lookups(result, values[len(RULES) + 1], pieces)
+    return _lookups(as_of, values, pieces)
 
 
 _SHARED_LOOKUPS = memo.Shared(encode=_encode, decode=_decode)

@@ -40,45 +40,60 @@ PANEL_ROWS = 8  # the radar's, the slipped commitments' and the rituals' panels 
 
 def _engagements_soon(today: dt.date) -> tuple[list[dict[str, Any]], int]:
     """Today's and tomorrow's engagements (the first ENGAGEMENTS_SHOWN of them) with their brief's
-    readiness, as the brief page computes it, and how many there are in all. Reused until the org
-    changes (or who the principals are: their own stance is not a stakeholder's)."""
-    from briefs.queries import principals
+    readiness, as the brief page computes it, and how many there are in all. Each read is reused
+    until a table it reads is written to (or who the principals are changes: their own stance is
+    not a stakeholder's): a status update, the chief of staff's most common write, can change
+    whether an engagement has history, never its brief or its stances."""
+    from briefs.queries import HISTORY_TABLES, STANCE_TABLES, history_presence, principals, readiness_from
 
     who = tuple(principals().order_by("pk").values_list("pk", flat=True))
-    return memo.per_revision("dashboard-engagements", (today, who), lambda: _read_engagements_soon(today))
+    zone = str(timezone.get_current_timezone())
+    shown, unknown, total = memo.per_tables(
+        "dashboard-engagements", (today, zone, who), STANCE_TABLES, lambda: _read_engagements_soon(today)
+    )
+    history = memo.per_tables(
+        "dashboard-engagements-history",
+        (today, who, tuple(engagement.pk for engagement in shown)),
+        HISTORY_TABLES,
+        lambda: history_presence(shown),
+    )
+    readiness = readiness_from(shown, unknown, history)
+    rows = [
+        {
+            "engagement": engagement,
+            "day": "Today" if timezone.localtime(engagement.starts_at).date() == today else "Tomorrow",
+            "missing": readiness[engagement.pk].missing,
+            "url": radar_queries._path("briefs:brief_detail", [engagement.pk], f"/briefs/{engagement.pk}/"),
+        }
+        for engagement in shown
+    ]
+    return rows, total
 
 
-def _read_engagements_soon(today: dt.date) -> tuple[list[dict[str, Any]], int]:
+def _read_engagements_soon(today: dt.date) -> tuple[list[Any], dict[int, list[str]], int]:
     from briefs.models import Engagement
-    from briefs.queries import for_readiness, with_readiness
+    from briefs.queries import for_readiness, unknown_stances
 
     zone = timezone.get_current_timezone()
     start = dt.datetime.combine(today, dt.time.min, tzinfo=zone)
     window = Engagement.objects.filter(
         starts_at__gte=start, starts_at__lt=start + dt.timedelta(days=2), cancelled_on__isnull=True
     )
-    shown = for_readiness(window.select_related("surface").order_by("starts_at", "number"))[
-        :ENGAGEMENTS_SHOWN
-    ]
-    rows = [
-        {
-            "engagement": engagement,
-            "day": "Today" if timezone.localtime(engagement.starts_at).date() == today else "Tomorrow",
-            "missing": engagement.readiness.missing,
-            "url": radar_queries._path("briefs:brief_detail", [engagement.pk], f"/briefs/{engagement.pk}/"),
-        }
-        for engagement in with_readiness(list(shown))
-    ]
-    return rows, window.count()
+    shown = list(
+        for_readiness(window.select_related("surface").order_by("starts_at", "number"))[:ENGAGEMENTS_SHOWN]
+    )
+    return shown, unknown_stances(shown) if shown else {}, window.count()
 
 
 def _recent_decisions(today: dt.date) -> list[Any]:
-    """The last week's ten newest decisions (reused until the org changes)."""
+    """The last week's ten newest decisions (reused until a decision, a person or a surface changes)."""
     from decisions.models import Decision
+    from leadership_os.models import Person, Surface
 
-    return memo.per_revision(
+    return memo.per_tables(
         "dashboard-decided",
         today,
+        memo.table_labels(Decision, Person, Surface),
         lambda: list(
             Decision.objects.filter(
                 status=Decision.Status.DECIDED, decided_on__gte=today - dt.timedelta(days=6)

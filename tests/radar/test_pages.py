@@ -384,3 +384,48 @@ def test_the_dashboards_engagements_follow_a_change_to_a_brief(client_as) -> Non
     BriefFactory(engagement=meeting)
     after = client.get(panel, headers={"HX-Request": "true"}).content.decode()
     assert "No brief yet" not in after.split("Helix pilot review")[1].split("</li>")[0]
+
+
+def test_a_status_update_reads_the_engagements_history_again_but_not_their_stances(
+    client_as, principal
+) -> None:
+    """The dashboard's engagements are read in two parts, each reused until a table it reads is
+    written to: a status update can make an engagement's history appear (a workstream of its
+    surface becomes blocked), never change a brief or a stance, so only the history is read again."""
+    from briefs.services import position_save
+    from leadership_os.models import Surface
+    from tests.briefs.factories import BriefFactory, EngagementFactory, PositionFactory, WorkstreamFactory
+    from tests.factories import PersonFactory
+    from workstreams.services import status_update_post
+
+    surface = Surface.objects.create(key="payments", name="Payments")
+    lena = PersonFactory(name="Lena Okafor")
+    meeting = EngagementFactory(title="Helix renewal", surface=surface, attendees=[lena])
+    BriefFactory(engagement=meeting)
+    PositionFactory(person=lena, engagement=meeting, stance="unknown", recorded_on=days(0))
+    workstream = WorkstreamFactory(name="Checkout rebuild", surface=surface)
+    client = client_as("principal")
+    panel = "/?panel=dash-engagements"
+
+    def row() -> str:
+        html = client.get(panel, headers={"HX-Request": "true"}).content.decode()
+        return html.split("Helix renewal")[1].split("</section>")[0]
+
+    before = row()
+    assert "No history" in before and "Lena Okafor&#x27;s stance is unknown" in before
+
+    status_update_post(
+        workstream=workstream, by=principal, author=None, state="blocked", note="Waiting on legal.",
+        blocker="Legal review of the data terms", expected_version=workstream.version,
+    )  # fmt: skip
+    with CaptureQueriesContext(connection) as after_update:
+        after = row()
+    assert "No history" not in after  # read again: the blocked workstream of its surface is history
+    assert "Lena Okafor&#x27;s stance is unknown" in after  # reused: nothing it reads was written
+    assert not [q for q in after_update.captured_queries if "briefs_stakeholderposition" in q["sql"]]
+
+    position_save(
+        engagement=meeting, person=lena, position="Backs the renewal.", stance="support",
+        source="Call", recorded_on=days(0),
+    )  # fmt: skip
+    assert "stance is unknown" not in row()  # a position written: the stances are read again
