@@ -17,8 +17,10 @@ finished result is shared between processes by radar.queries (leadership_os.memo
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from leadership_os import memo
@@ -50,7 +52,9 @@ class _Parts:
     write counts of its tables and the keys of the parts it depends on."""
 
     def __init__(self, as_of: dt.date, thresholds: Thresholds, revisions: dict[str, int]):
-        self.base = (as_of, thresholds, revisions[TableRevision.EPOCH], revisions.get(TableRevision.ALL, 0))
+        self.base = (
+            as_of, digest(thresholds), revisions[TableRevision.EPOCH], revisions.get(TableRevision.ALL, 0)
+        )  # fmt: skip
         self.revisions = revisions
         self.keys: dict[str, Hashable] = {}
         self.read: list[str] = []
@@ -59,7 +63,14 @@ class _Parts:
         self, name: str, depends_on: tuple[str, ...], read: Callable[[], Any], *, also: Hashable = None
     ) -> Any:
         tables = tuple(self.revisions.get(table, 0) for table in PART_TABLES[name])
-        key = (self.base, tables, tuple(self.keys[d] for d in depends_on), also)
+        # `also` may hold thousands of values: it enters the key as a digest, made once, so that the
+        # keys of the parts and rules built on this one stay short to hash and to print.
+        key = (
+            self.base,
+            tables,
+            tuple(self.keys[d] for d in depends_on),
+            None if also is None else digest(also),
+        )
         self.keys[name] = key
 
         def counted() -> Any:
@@ -69,6 +80,11 @@ class _Parts:
         return _reuse(f"part:{name}", key, counted)
 
 
+def digest(value: Any) -> str:
+    """A short, stable stand-in for a large key (the same in every process: its repr's hash)."""
+    return hashlib.sha256(repr(value).encode()).hexdigest()[:40]
+
+
 @dataclass(frozen=True)
 class Evaluated:
     """An evaluation: the result, the snapshot, the parts read again, and the pieces the result is
@@ -76,9 +92,16 @@ class Evaluated:
     says what it was computed from, in RULES' order then the queue's and the commitments'."""
 
     snapshot: OrgSnapshot
-    result: EngineResult
     read: list[str]
     pieces: list[tuple[str, Hashable, Any]]
+    as_of: dt.date
+
+    @cached_property
+    def result(self) -> EngineResult:
+        """The result, its radar merged from the rules' pieces (the pages bucket the pieces
+        themselves: see radar.queries)."""
+        radar = merge_rule_items([items for _, _, items in self.pieces[: len(RULES)]])
+        return EngineResult.model_construct(as_of=self.as_of, radar=radar, queue=self.pieces[-2][2])
 
 
 def evaluate_incrementally(as_of: dt.date, thresholds: Thresholds) -> Evaluated:
@@ -88,8 +111,8 @@ def evaluate_incrementally(as_of: dt.date, thresholds: Thresholds) -> Evaluated:
     snapshot = relevant_snapshot(as_of, thresholds, parts)
     # The queue and the waiting rule see the workstreams only through who waits on which decision:
     # a status update that leaves that alone leaves them alone.
-    parts.keys["waiting"] = tuple(sorted((k, tuple(v)) for k, v in waiting_workstreams(snapshot).items()))
-    base = (as_of, thresholds)
+    parts.keys["waiting"] = digest(sorted((k, tuple(v)) for k, v in waiting_workstreams(snapshot).items()))
+    base = (as_of, digest(thresholds))
     pieces: list[tuple[str, Hashable, Any]] = []
     for rule in RULES:
         key = (base, tuple(parts.keys[kind] for kind in rule.reads))
@@ -114,6 +137,4 @@ def evaluate_incrementally(as_of: dt.date, thresholds: Thresholds) -> Evaluated:
             ),
         )
     )
-    radar = merge_rule_items([items for _, _, items in pieces[: len(RULES)]])
-    result = EngineResult.model_construct(as_of=as_of, radar=radar, queue=queue)
-    return Evaluated(snapshot=snapshot, result=result, read=parts.read, pieces=pieces)
+    return Evaluated(snapshot=snapshot, read=parts.read, pieces=pieces, as_of=as_of)
