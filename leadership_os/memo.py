@@ -113,6 +113,10 @@ def _through_cache[T](space: str, full_key: Hashable, compute: Callable[[], T], 
             if found is not None:
                 return found
     try:
+        # Another worker may have put it in and let go between the first read and taking the turn.
+        found = _decoded(cache.get(key), shared)
+        if found is not None:
+            return found
         value = compute()
         cache.set(key, shared.encode(value))
         _count(space)
