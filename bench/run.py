@@ -162,7 +162,7 @@ def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20, method="inclusive")[18] if len(values) > 1 else values[0]
 
 
-def measure(scale: str, info: dict) -> dict[str, dict[str, float]]:
+def serve(scale: str) -> tuple[subprocess.Popen, str]:
     port = free_port()
     server = subprocess.Popen(
         [PY, "-m", "gunicorn", "leadership_os.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}",
@@ -170,39 +170,70 @@ def measure(scale: str, info: dict) -> dict[str, dict[str, float]]:
         cwd=ROOT, env=env_for(scale),
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            build_opener().open(f"{base}/healthz", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.2)
+    return server, base
+
+
+def interleaved(sessions: dict[str, Session], targets: dict[str, dict]) -> dict[str, list[float]]:
+    """Time one target on every org, a request on each in turn (the order swapped each round), so
+    that the machine's load, which drifts over a run, weighs on the small and the large org alike."""
+    timings: dict[str, list[float]] = {scale: [] for scale in sessions}
+    for index in range(WARMUP + REPEAT):
+        order = list(sessions) if index % 2 == 0 else list(reversed(sessions))
+        for scale in order:
+            target = targets[scale]
+            taken = sessions[scale].time(target["path"], target.get("headers"), warmup=0, repeat=1)
+            if index >= WARMUP:
+                timings[scale].extend(taken)
+    return timings
+
+
+def measure(infos: dict[str, dict]) -> dict[str, dict[str, dict[str, float]]]:
+    """Serve every org at once (gunicorn, 2 workers each), time each page, fragment and peer on
+    them in turn, then time the first requests after a write on each."""
+    servers = {scale: serve(scale) for scale in SCALES}
     try:
-        for _ in range(100):
-            try:
-                build_opener().open(f"{base}/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
-        session = Session(base, info["user"], info["password"])
-        results: dict[str, dict[str, float]] = {}
-        for group in ("pages", "fragments", "peers"):
-            for name, target in info["targets"][group].items():
-                timings = session.time(target["path"], target.get("headers"))
-                results[f"{group}:{name}"] = {"p50": statistics.median(timings), "p95": p95(timings)}
-                print(
-                    f"  {scale:<5} {group[:-1]:<8} {name:<24} p50 {results[f'{group}:{name}']['p50']:8.1f} ms"
-                )
-        before = inspect(scale, "evaluations")["evaluations"]
-        after = session.after_writes(info["targets"]["after_write"])
-        evaluations = inspect(scale, "evaluations")["evaluations"] - before
-        for name, timings in after.items():
-            results[f"after_write:{name}"] = {"p50": statistics.median(timings), "max": max(timings)}
-            print(f"  {scale:<5} after a write {name:<24} p50 {statistics.median(timings):8.1f} ms")
-        targets = info["targets"]["after_write"]["targets"].values()
-        results["engine"] = {
-            "writes": (WARMUP_WRITES + WRITES) * len(targets),
-            "writes_then_an_engine_page": (WARMUP_WRITES + WRITES)
-            * sum(1 for t in targets if t.get("engine")),
-            "evaluations": evaluations,
+        sessions = {
+            scale: Session(base, infos[scale]["user"], infos[scale]["password"])
+            for scale, (_, base) in servers.items()
         }
+        results: dict[str, dict[str, dict[str, float]]] = {scale: {} for scale in SCALES}
+        for group in ("pages", "fragments", "peers"):
+            for name in infos["large"]["targets"][group]:
+                timings = interleaved(sessions, {s: infos[s]["targets"][group][name] for s in SCALES})
+                for scale, taken in timings.items():
+                    results[scale][f"{group}:{name}"] = {"p50": statistics.median(taken), "p95": p95(taken)}
+                print(
+                    f"  {group[:-1]:<8} {name:<24} "
+                    + "  ".join(f"{s} p50 {results[s][f'{group}:{name}']['p50']:7.1f} ms" for s in SCALES)
+                )
+        for scale in SCALES:
+            before = inspect(scale, "evaluations")["evaluations"]
+            after = sessions[scale].after_writes(infos[scale]["targets"]["after_write"])
+            evaluations = inspect(scale, "evaluations")["evaluations"] - before
+            for name, timings in after.items():
+                results[scale][f"after_write:{name}"] = {
+                    "p50": statistics.median(timings),
+                    "max": max(timings),
+                }
+                print(f"  {scale:<5} after a write {name:<24} p50 {statistics.median(timings):8.1f} ms")
+            targets = infos[scale]["targets"]["after_write"]["targets"].values()
+            results[scale]["engine"] = {
+                "writes": (WARMUP_WRITES + WRITES) * len(targets),
+                "writes_then_an_engine_page": (WARMUP_WRITES + WRITES)
+                * sum(1 for t in targets if t.get("engine")),
+                "evaluations": evaluations,
+            }
         return results
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        for server, _ in servers.values():
+            server.terminate()
+            server.wait(timeout=10)
 
 
 LOAD_BEFORE = os.getloadavg()
@@ -211,13 +242,12 @@ LOAD_BEFORE = os.getloadavg()
 def main() -> None:
     subprocess.run([PY, "manage.py", "collectstatic", "--no-input", "--verbosity", "0"], cwd=ROOT,
                    env=env_for("small"), check=True)  # fmt: skip
-    infos, timings = {}, {}
+    infos = {}
     for scale in SCALES:
         build(scale)
         infos[scale] = inspect(scale)
-    for scale in SCALES:
-        print(f"Timing the {scale} org ({REPEAT} requests each, after {WARMUP} warm-up)")
-        timings[scale] = measure(scale, infos[scale])
+    print(f"Timing the orgs in turn ({REPEAT} requests each, after {WARMUP} warm-up)")
+    timings = measure(infos)
 
     small, large = timings["small"], timings["large"]
     pages = {}
