@@ -15,6 +15,7 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 
 from decisions.models import Decision, DecisionStakeholder, Option, ReopenCondition
+from leadership_os import memo
 from leadership_os.models import Person, Surface, Tag
 from leadership_os.people_picker import offer_present_people
 from leadership_os.storable import StorableFormMixin
@@ -42,14 +43,26 @@ class PersonChoiceField(forms.ModelChoiceField):
 
 
 def _tag_choices() -> list[tuple[str, str]]:
-    """The tags of at least one decision, by name."""
+    """The tags of at least one decision, by name (reused until a tag or a decision changes)."""
+    tables = memo.table_labels(Tag, Decision.tags.through, Decision)
+    return memo.per_tables("decision-filter-tags", None, tables, _read_tag_choices)
+
+
+def _read_tag_choices() -> list[tuple[str, str]]:
     decided = Decision.tags.through.objects.filter(tag_id=OuterRef("pk"))
     names = Tag.objects.filter(Exists(decided)).values_list("name", flat=True)
     return [("", "Any tag"), *((name, name) for name in names)]
 
 
 def _decider_choices() -> list[tuple[str, str]]:
-    """The people who decide at least one decision, by key."""
+    """The people who decide at least one decision, by key (reused until one of them or a decision
+    changes)."""
+    return memo.per_tables(
+        "decision-filter-deciders", None, memo.table_labels(Person, Decision), _read_deciders
+    )
+
+
+def _read_deciders() -> list[tuple[str, str]]:
     deciders = Person.objects.filter(Exists(Decision.objects.filter(decider_id=OuterRef("pk")))).order_by(
         "name"
     )

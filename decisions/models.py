@@ -6,7 +6,8 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 from leadership_os.models import KeyedModel, Person, Surface, Tag, VersionedModel
@@ -77,6 +78,17 @@ class Decision(KeyedModel, VersionedModel):
 
     class Meta:
         ordering = ["-number"]
+        indexes = [
+            # The log's default order (newest first), and its most common filters (a status on a
+            # surface) with the columns that order it: a page's keys are read from the index.
+            models.Index(
+                Coalesce("decided_on", "opened_on").desc(), F("number").desc(), name="decision_log_newest"
+            ),
+            models.Index(
+                fields=["status", "surface", "decided_on", "opened_on", "number"],
+                name="decision_log_status_surface",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.key} {self.title}"

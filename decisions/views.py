@@ -8,7 +8,6 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -34,6 +33,7 @@ from leadership_os.access import Perm, Role, forbidden, require
 from leadership_os.htmx import is_fragment_request, render_page, safe_next
 from leadership_os.locking import StaleEdit, conflict_rows
 from leadership_os.models import Person, Surface
+from leadership_os.pagination import KeysFirstPaginator
 
 PAGE_SIZE = 25
 NOT_ALLOWED_EDIT = "Only the chief of staff edits decisions; a contributor edits their own drafts."
@@ -122,7 +122,7 @@ def decision_list(request: HttpRequest) -> HttpResponse:
     form = DecisionFilterForm(request.GET or None)
     form.is_valid()
     decisions = form.apply(queries.log())
-    page = Paginator(decisions, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = KeysFirstPaginator(decisions, PAGE_SIZE).get_page(request.GET.get("page"))
     queries.annotate_for_reading(page.object_list, timezone.localdate())
     query = form.active_query()
     context = {

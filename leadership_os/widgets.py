@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.forms.utils import flatatt
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -22,13 +21,27 @@ class ListSelect(forms.Select):
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))]
-        for _group, options, _index in widget["optgroups"]:
-            for option in options:
-                selected = " selected" if option["selected"] else ""
-                parts.append(
-                    f'<option value="{escape(option["value"])}"{selected}>{escape(option["label"])}</option>'
-                )
+        # Django's `get_context` builds a dict per option (about five microseconds each): the
+        # options are written straight from the choices, the first match selected, as Django does.
+        chosen = set(self.format_value(value))
+        parts = [format_html('<select name="{}"{}>', name, _attributes(self.build_attrs(self.attrs, attrs)))]
+        for option_value, label in self.choices:
+            text = "" if option_value is None else str(option_value)
+            selected = ""
+            if text in chosen:
+                selected = " selected"
+                chosen = set()  # a single choice: the first match only
+            parts.append(f'<option value="{escape(text)}"{selected}>{escape(label)}</option>')
         parts.append("</select>")
         return mark_safe("".join(parts))  # noqa: S308 - every value and label above is escaped
+
+
+def _attributes(attrs: dict[str, Any]) -> SafeString:
+    """Attributes in their order, as Django's `attrs.html` writes them (True: the name alone)."""
+    return mark_safe(  # noqa: S308 - every name and value is escaped
+        "".join(
+            f" {escape(name)}" if value is True else f' {escape(name)}="{escape(value)}"'
+            for name, value in attrs.items()
+            if value is not False and value is not None
+        )
+    )

@@ -156,8 +156,18 @@ def test_list_select_writes_the_markup_of_django_select_with_everything_escaped(
 
     from leadership_os.widgets import ListSelect
 
-    choices = [("", "Any tag"), ("a&b", "A & B"), ('"><script>', "<script>alert(1)</script>")]
-    fast = ListSelect(choices=choices).render("tag", "a&b", attrs={"id": "id_tag"})
-    plain = forms.Select(choices=choices).render("tag", "a&b", attrs={"id": "id_tag"})
-    assert "<script>" not in fast
-    assert fast == re.sub(r">\s+<", "><", plain)
+    choices = [
+        ("", "Any tag"),
+        ("a&b", "A & B"),
+        ('"><script>', "<script>alert(1)</script>"),
+        ("a&b", "Again"),
+    ]
+    for value, attrs in (("a&b", {"id": "id_tag"}), ("", {"id": "id_tag", "class": "x"}), (None, None)):
+        fast = ListSelect(choices=choices).render("tag", value, attrs=attrs)
+        plain = forms.Select(choices=choices).render("tag", value, attrs=attrs)
+        assert "<script>" not in fast
+        assert fast == re.sub(r">\s+<", "><", plain)
+    numbers = [(1, "One"), (2, "Two")]
+    assert ListSelect(choices=numbers).render("n", 2) == re.sub(
+        r">\s+<", "><", forms.Select(choices=numbers).render("n", 2)
+    )

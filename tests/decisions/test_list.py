@@ -158,3 +158,52 @@ def test_an_empty_result_says_so_and_offers_to_clear_the_filters(client_as, log)
     content = client_as("viewer").get("/decisions/?q=nothing-matches-this").content.decode()
     assert "No decision matches these filters" in content
     assert "Clear the filters" in content
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest", "needed_by", "key", "title"])
+def test_every_page_read_keys_first_holds_what_one_read_would(sort: str) -> None:
+    """The log's pages read the keys of a page first, then its rows: every page, in every order,
+    with orphans folded in, holds the decisions a plain paginated read holds, in its order."""
+    import random
+
+    from django.core.paginator import Paginator
+
+    from decisions.forms import DecisionFilterForm
+    from decisions.queries import log
+    from leadership_os.pagination import KeysFirstPaginator
+
+    rng = random.Random(sort)
+    today = timezone.localdate()
+    surface = SurfaceFactory(key="payments", name="Payments")
+    for n in range(23):
+        opened = today - dt.timedelta(days=rng.randint(0, 40))
+        DecisionFactory(
+            title=f"{rng.choice('ABC')} decision {n}", surface=surface, opened_on=opened,
+            needed_by=rng.choice([None, today + dt.timedelta(days=rng.randint(-5, 5))]),
+            **({"status": Decision.Status.DECIDED, "decided_on": opened} if n % 3 == 0 else {}),
+        )  # fmt: skip
+    form = DecisionFilterForm({"sort": sort})
+    form.is_valid()
+    decisions = form.apply(log())
+    for per_page, orphans in ((5, 0), (5, 2), (50, 0)):
+        plain = Paginator(decisions, per_page, orphans=orphans)
+        keys_first = KeysFirstPaginator(decisions, per_page, orphans=orphans)
+        assert keys_first.num_pages == plain.num_pages
+        for number in plain.page_range:
+            expected = [d.key for d in plain.page(number)]
+            assert [d.key for d in keys_first.page(number)] == expected, (per_page, orphans, number)
+
+
+def test_the_log_reads_a_page_from_the_index_without_sorting_whole_rows(client_as, log) -> None:
+    """A page's keys are read by a narrow query (the index of the log's order answers it); only
+    the page's rows are read whole."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        client_as("viewer").get("/decisions/?status=decided&surface=enterprise")
+    reads = [q["sql"] for q in captured.captured_queries if 'FROM "decisions_decision"' in q["sql"]]
+    keys = [sql for sql in reads if sql.startswith('SELECT "decisions_decision"."id" AS "pk" FROM')]
+    assert len(keys) == 1 and "ORDER BY" in keys[0] and '"context"' not in keys[0]
+    whole = [sql for sql in reads if '"decisions_decision"."context"' in sql]
+    assert len(whole) == 1 and "ORDER BY" not in whole[0] and " IN (" in whole[0]
