@@ -90,6 +90,7 @@ def test_the_full_text_index_is_the_databases_own() -> None:
             created = " ".join(cursor.fetchone()[0].split())
             assert "USING fts5( index_title, index_body, kind," in created
             assert "content='context_repo_searchtext', content_rowid='sort_key'" in created
+            assert "prefix='1 2 3'" in created
             cursor.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'context_repo_search_fts_%'"
             )
