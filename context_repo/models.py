@@ -92,9 +92,10 @@ class SearchDocument(models.Model):
     fast. Its text and its words are in `SearchText`. Written only through `context_repo.search`.
 
     The words are normalized once in Python (`context_repo.search.words`) so that SQLite FTS5 and
-    PostgreSQL index the same tokens. The full-text side is created by migration 0004 for each
-    database: on SQLite an FTS5 table over `SearchText`, kept in step by triggers; on PostgreSQL
-    generated `tsvector` columns (the whole record on `SearchText`, with a GIN index; the title here).
+    PostgreSQL index the same tokens. The full-text side is created for each database by migration
+    0004 (PostgreSQL: generated `tsvector` columns, the whole record on `SearchText` with a GIN index,
+    the title here) and 0009 (SQLite: an FTS5 table over `SearchText` whose rowid is the text's
+    `sort_key`, kept in step by triggers).
     """
 
     class Type(models.TextChoices):
@@ -121,10 +122,20 @@ class SearchDocument(models.Model):
 
 
 class SearchText(models.Model):
-    """A search document's plain text (for snippets) and its normalized words, title and body."""
+    """A search document's plain text (for snippets) and its normalized words, title and body; with
+    its type and its place in the results as the full-text index reads them (on SQLite the FTS5 table
+    has this table as its content, `sort_key` as its rowid and `kind` as a column)."""
 
     document = models.OneToOneField(
         SearchDocument, primary_key=True, on_delete=models.CASCADE, related_name="search_text"
+    )
+    kind = models.CharField(
+        max_length=12, choices=SearchDocument.Type.choices, help_text="The document's type."
+    )
+    sort_key = models.BigIntegerField(
+        unique=True,
+        help_text="The document's `dated`, type and id as one number: descending, the order of results "
+        "within a tier (`context_repo.search.sort_key`).",
     )
     index_title = models.TextField(blank=True)
     index_body = models.TextField(blank=True)

@@ -18,10 +18,17 @@ matches is the same, and the ranking is computed the same way on both:
     1  all of the query's words appear in the title
     0  all of the query's words appear somewhere (title and body together)
 
-then the newest first, then by type and id. Ranking reads only a narrow table (`SearchDocument`), so
-it stays fast when a common word matches most of the org; texts are read for the page shown. The last word of a query matches as a prefix, so
+then the newest first, then by type and id. The last word of a query matches as a prefix, so
 results come while a word is still being typed. A user's query never reaches either database's
 query syntax: it is reduced to words of letters and digits, and quoted.
+
+How a search stays as fast with a large org as with a small one: on SQLite, each record's place
+within a tier is one integer, its `sort_key` (`dated`, type and id; the newest first when
+descending), and that is the FTS5 table's rowid. A page is then read from the full-text index
+alone, each tier an FTS5 expression `ORDER BY rowid DESC LIMIT n`, which FTS5 stops after n rows
+however many records match; the counts by type are read from the rowids too (the type is in their
+bits); only the page's own records are read from the tables. PostgreSQL ranks the matches in a
+narrow table (`SearchDocument`) and reads texts for the page shown.
 """
 
 # The SQL below is assembled from constants only; every value that comes from a user is a parameter.
@@ -58,12 +65,15 @@ from workstreams.models import Workstream
 Type = SearchDocument.Type
 TYPES = [Type.DECISION, Type.CONTEXT, Type.WORKSTREAM, Type.BRIEF]
 FTS_TABLE = "context_repo_search_fts"
+FTS_WORDS = "index_title index_body"  # the FTS5 columns of a record's words (not `kind`, its type)
 DOC_TABLE = "context_repo_searchdocument"
 TEXT_TABLE = "context_repo_searchtext"
 MAX_TERMS = 8
 MAX_QUERY_CHARS = 200
 MAX_INDEXED_WORDS = 20_000  # PostgreSQL positions stop at 16,383 and a tsvector at 1 MB
 SNIPPET_CHARS = 220
+ID_BITS = 39  # a sort key: a date's ordinal (22 bits), the type (2), the document's id (39); 63 in all
+_TYPE_BITS = {t: 3 - rank for rank, t in enumerate(sorted(TYPES))}  # descending bits: types A to Z
 
 # Words too common to say whether a typed title is the same question as a settled one.
 STOPWORDS = frozenset(
@@ -185,6 +195,14 @@ def _tsquery(query: Query, *, weight: str = "", join: str = " & ", terms: Sequen
     return join.join(parts)
 
 
+def _fts5_types(types: Iterable[str] | None) -> str:
+    """An FTS5 expression of the records of `types` (at least one of `TYPES`); none for any type."""
+    if types is None:
+        return ""
+    chosen = set(types)
+    return "{kind} : (" + " OR ".join(f'"{t}"' for t in TYPES if t in chosen) + ")"
+
+
 def _type_filter(types: Iterable[str] | None) -> tuple[str, list[str]]:
     chosen = [t for t in TYPES if types is None or t in set(types)]
     if types is None:
@@ -203,30 +221,23 @@ def _is_postgres() -> bool:
 
 
 def _ranked_sql(query: Query, types: Iterable[str] | None, limit: int, offset: int) -> tuple[str, list[Any]]:
-    """The page of hits, ranked in the narrow table; only that page's texts are read, for snippets."""
+    """The page of hits with each one's tier and text, best first."""
+    return (_sqlite_ranked_sql if not _is_postgres() else _postgres_ranked_sql)(query, types, limit, offset)
+
+
+def _postgres_ranked_sql(
+    query: Query, types: Iterable[str] | None, limit: int, offset: int
+) -> tuple[str, list[Any]]:
+    """The matches ranked in the narrow table; only the page's texts are read, for snippets."""
     where_types, type_params = _type_filter(types)
-    if _is_postgres():
-        tsq = "to_tsquery('simple'::regconfig, %s)"
-        ranked = f"""
-            SELECT {_COLUMNS},
-                CASE WHEN d.ref = %s THEN 3 WHEN d.title_vector @@ {tsq} THEN 2
-                     WHEN d.title_vector @@ {tsq} THEN 1 ELSE 0 END AS tier
-            FROM {TEXT_TABLE} s JOIN {DOC_TABLE} d ON d.id = s.document_id
-            WHERE s.document @@ {tsq}{where_types}"""
-        params = [query.key, _tsquery(query, join=" <-> "), _tsquery(query), _tsquery(query)]
-    else:
-        inside = f"d.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"
-        ranked = f"""
-            SELECT {_COLUMNS},
-                CASE WHEN d.ref = %s THEN 3 WHEN {inside} THEN 2 WHEN {inside} THEN 1 ELSE 0 END AS tier
-            FROM {FTS_TABLE} JOIN {DOC_TABLE} d ON d.id = {FTS_TABLE}.rowid
-            WHERE {FTS_TABLE} MATCH %s{where_types}"""
-        params = [
-            query.key,
-            _fts5(query, column="index_title", join=" + "),
-            _fts5(query, column="index_title"),
-            _fts5(query),
-        ]
+    tsq = "to_tsquery('simple'::regconfig, %s)"
+    ranked = f"""
+        SELECT {_COLUMNS},
+            CASE WHEN d.ref = %s THEN 3 WHEN d.title_vector @@ {tsq} THEN 2
+                 WHEN d.title_vector @@ {tsq} THEN 1 ELSE 0 END AS tier
+        FROM {TEXT_TABLE} s JOIN {DOC_TABLE} d ON d.id = s.document_id
+        WHERE s.document @@ {tsq}{where_types}"""
+    params = [query.key, _tsquery(query, join=" <-> "), _tsquery(query), _tsquery(query)]
     sql = f"""
         SELECT page.*, t.text FROM (
             SELECT * FROM ({ranked}) hits ORDER BY {_ORDER} LIMIT %s OFFSET %s
@@ -235,15 +246,79 @@ def _ranked_sql(query: Query, types: Iterable[str] | None, limit: int, offset: i
     return sql, [*params, *type_params, limit, offset]
 
 
-def _count_sql(query: Query, types: Iterable[str] | None) -> tuple[str, list[Any]]:
+_FTS5_NOTHING = '{kind} : "none"'  # no record has this type: FTS5 answers at once, with no rows
+
+
+def _sqlite_tiers(query: Query) -> list[tuple[int, str, str | None]]:
+    """Below the key, each tier as two FTS5 expressions: the records in it and in no tier above, and
+    the records in the tiers above it but the key's (None for the first)."""
+    title_phrase = _fts5(query, column="index_title", join=" + ")
+    title_words = _fts5(query, column="index_title")
+    tiers: list[tuple[int, str, str | None]] = [(2, title_phrase, None)]
+    if len(query.terms) > 1:  # a phrase of one word is that word: tier 1 would be empty
+        tiers.append((1, f"({title_words}) NOT ({title_phrase})", title_phrase))
+    tiers.append((0, f"({_fts5(query, column=FTS_WORDS)}) NOT ({title_words})", title_words))
+    return tiers
+
+
+def _sqlite_ranked_sql(
+    query: Query, types: Iterable[str] | None, limit: int, offset: int
+) -> tuple[str, list[Any]]:
+    """The page read from the full-text index: each tier in rowid (`sort_key`) order, which is the
+    order within a tier, at most `offset + limit` rows of each, so that FTS5 stops early however
+    many records match; a tier is not read at all when the tiers above fill the page (its MATCH is
+    then an expression of no record); only the page's rows are read from the tables. The records
+    whose key is the query come first and are kept out of the tiers below."""
     where_types, type_params = _type_filter(types)
+    kinds = _fts5_types(types)
+    end = offset + limit
+    branches = [
+        f"""SELECT 3 AS tier, k FROM keyed
+            WHERE EXISTS (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid = keyed.k)"""
+    ]
+    params: list[Any] = [query.key, *type_params, _fts5(query, column=FTS_WORDS)]
+    for tier, expression, above in _sqlite_tiers(query):
+        if kinds:
+            expression = f"({expression}) AND {kinds}"
+        match = "%s"
+        if above is not None:  # once the tiers above fill the page, this one is not read
+            match = f"""CASE WHEN (
+                SELECT COUNT(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT %s)
+            ) >= %s THEN %s ELSE %s END"""
+            params += [f"({above}) AND {kinds}" if kinds else above, end, end, _FTS5_NOTHING]
+        branches.append(
+            f"""SELECT * FROM (
+                SELECT {tier} AS tier, rowid AS k FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ({match})
+                AND rowid NOT IN (SELECT k FROM keyed) ORDER BY rowid DESC LIMIT %s
+            )"""
+        )
+        params += [expression, end]
+    sql = f"""
+        WITH keyed AS (
+            SELECT t.sort_key AS k FROM {DOC_TABLE} d JOIN {TEXT_TABLE} t ON t.document_id = d.id
+            WHERE d.ref = %s{where_types}
+        )
+        SELECT {_COLUMNS}, page.tier, t.text FROM (
+            {" UNION ALL ".join(branches)} ORDER BY tier DESC, k DESC LIMIT %s OFFSET %s
+        ) page JOIN {TEXT_TABLE} t ON t.sort_key = page.k JOIN {DOC_TABLE} d ON d.id = t.document_id
+        ORDER BY page.tier DESC, page.k DESC"""
+    return sql, [*params, limit, offset]
+
+
+def _count_sql(query: Query, types: Iterable[str] | None) -> tuple[str, list[Any]]:
+    """PostgreSQL: rows of (type, number of matches). SQLite: one row, the number of each of `TYPES`,
+    counted from the full-text index alone, in one pass (the type is in the rowid's bits)."""
     if _is_postgres():
+        where_types, type_params = _type_filter(types)
         sql = f"""SELECT d.type, COUNT(*) FROM {TEXT_TABLE} s JOIN {DOC_TABLE} d ON d.id = s.document_id
                   WHERE s.document @@ to_tsquery('simple'::regconfig, %s){where_types} GROUP BY d.type"""
         return sql, [_tsquery(query), *type_params]
-    sql = f"""SELECT d.type, COUNT(*) FROM {FTS_TABLE} JOIN {DOC_TABLE} d ON d.id = {FTS_TABLE}.rowid
-              WHERE {FTS_TABLE} MATCH %s{where_types} GROUP BY d.type"""
-    return sql, [_fts5(query), *type_params]
+    kinds = _fts5_types(types)
+    expression = _fts5(query, column=FTS_WORDS)
+    mask = 3 << ID_BITS
+    per_type = ", ".join(f"SUM(rowid & {mask} = {_TYPE_BITS[t] << ID_BITS})" for t in TYPES)
+    sql = f"SELECT {per_type} FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
+    return sql, [f"({expression}) AND {kinds}" if kinds else expression]
 
 
 def _settled_sql(query: Query, terms: Sequence[str], need: int, limit: int) -> tuple[str, list[Any]]:
@@ -261,16 +336,17 @@ def _settled_sql(query: Query, terms: Sequence[str], need: int, limit: int) -> t
             _tsquery(query, terms=terms, join=" | "),
         ]
     else:
-        inside = f"(CASE WHEN d.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s) THEN 1 ELSE 0 END)"
+        inside = f"(CASE WHEN t.sort_key IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s) THEN 1 ELSE 0 END)"
         anywhere = " + ".join(inside for _ in terms)
         in_title = " + ".join(inside for _ in terms)
         inner = f"""SELECT {_COLUMNS}, ({anywhere}) AS matched, ({in_title}) AS title_matched
-                    FROM {FTS_TABLE} JOIN {DOC_TABLE} d ON d.id = {FTS_TABLE}.rowid
+                    FROM {FTS_TABLE} JOIN {TEXT_TABLE} t ON t.sort_key = {FTS_TABLE}.rowid
+                    JOIN {DOC_TABLE} d ON d.id = t.document_id
                     WHERE {FTS_TABLE} MATCH %s AND {settled}"""
         params = [
-            *(_fts5(query, terms=[t]) for t in terms),
+            *(_fts5(query, terms=[t], column=FTS_WORDS) for t in terms),
             *(_fts5(query, terms=[t], column="index_title") for t in terms),
-            _fts5(query, terms=terms, join=" OR "),
+            _fts5(query, terms=terms, join=" OR ", column=FTS_WORDS),
         ]
     sql = f"""SELECT * FROM ({inner}) found WHERE matched >= %s AND title_matched >= 1
               ORDER BY title_matched DESC, matched DESC, dated DESC, id LIMIT %s"""
@@ -391,7 +467,7 @@ def _hit(row: Sequence[Any], query: Query, tier: int, text: str = "") -> Hit:
 def search(q: str | None, types: Iterable[str] | None = None, limit: int = 20, offset: int = 0) -> list[Hit]:
     """The records matching `q`, best first (see the module's docstring), at most `limit`."""
     query = parse(q)
-    if not query or limit <= 0:
+    if not query or limit <= 0 or (types is not None and not set(types) & set(TYPES)):
         return []
     sql, params = _ranked_sql(query, list(types) if types is not None else None, limit, offset)
     with connection.cursor() as cursor:
@@ -405,10 +481,13 @@ def count(q: str | None, types: Iterable[str] | None = None) -> dict[str, int]:
     query = parse(q)
     if not query:
         return {}
+    if types is not None and not set(types) & set(TYPES):
+        return {}
     sql, params = _count_sql(query, list(types) if types is not None else None)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return {type_: int(n) for type_, n in cursor.fetchall()}
+        rows = cursor.fetchall() if _is_postgres() else zip(TYPES, cursor.fetchone(), strict=True)
+        return {str(type_): int(n) for type_, n in rows if n}
 
 
 class Results:
@@ -470,13 +549,13 @@ def _local_date(value: dt.datetime | None) -> dt.date:
 
 Indexed = tuple[SearchDocument, SearchText]
 _DOCUMENT_FIELDS = ["ref", "subtype", "status", "title", "summary", "index_title", "dated"]
-_TEXT_FIELDS = ["index_title", "index_body", "text"]
+_TEXT_FIELDS = ["kind", "sort_key", "index_title", "index_body", "text"]
 
 
 def _indexed(*, index_body: str, text: str, **fields: Any) -> Indexed:
     """A record as the index holds it: its narrow document and its text, both unsaved."""
     return SearchDocument(**fields), SearchText(
-        index_title=fields["index_title"], index_body=index_body, text=text
+        kind=fields["type"], index_title=fields["index_title"], index_body=index_body, text=text
     )
 
 
@@ -585,6 +664,23 @@ def _owner(obj: Model) -> Model | None:
     return obj
 
 
+def sort_key(*, dated: dt.date, type_: str, document_id: int) -> int:
+    """A document's place within a tier as one positive 64-bit integer: in descending order, the
+    newest `dated` first, then by type, then by id (the order of `search` within a tier)."""
+    if not 0 < document_id < 1 << ID_BITS:
+        raise ValueError(f"A search document's id must be under 2**{ID_BITS} to be sorted: {document_id}")
+    return (
+        (dated.toordinal() << (ID_BITS + 2))
+        | (_TYPE_BITS[type_] << ID_BITS)
+        | ((1 << ID_BITS) - 1 - document_id)
+    )
+
+
+def _sort_key_of(document: SearchDocument) -> int:
+    dated = SearchDocument._meta.get_field("dated").to_python(document.dated)  # a date, even if set as text
+    return sort_key(dated=dated, type_=document.type, document_id=document.pk)
+
+
 def index_record(obj: Model) -> None:
     """Add or refresh one record in the index (a part, such as an option, refreshes its record)."""
     record = _owner(obj)
@@ -600,6 +696,7 @@ def index_record(obj: Model) -> None:
             object_id=document.object_id,
             defaults={name: getattr(document, name) for name in _DOCUMENT_FIELDS},
         )
+        text.sort_key = _sort_key_of(stored)
         SearchText.objects.update_or_create(
             document=stored, defaults={name: getattr(text, name) for name in _TEXT_FIELDS}
         )
@@ -646,6 +743,7 @@ def _write(batch: list[Indexed]) -> int:
     documents = SearchDocument.objects.bulk_create([document for document, _ in batch])
     for (_, text), document in zip(batch, documents, strict=True):
         text.document = document
+        text.sort_key = _sort_key_of(document)
     SearchText.objects.bulk_create([text for _, text in batch])
     return len(batch)
 
@@ -664,9 +762,11 @@ def rebuild_index(batch_size: int = 1000) -> int:
                 written += _write(batch)
                 batch = []
         written += _write(batch)
-        if _is_postgres():  # fresh statistics, so that the planner sees the index as it now is
-            with connection.cursor() as cursor:
+        with connection.cursor() as cursor:
+            if _is_postgres():  # fresh statistics, so that the planner sees the index as it now is
                 cursor.execute(f"ANALYZE {DOC_TABLE}, {TEXT_TABLE}")
+            else:  # one segment without the deleted rows, so that a query seeks through one b-tree
+                cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")
     return written
 
 

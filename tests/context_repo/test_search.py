@@ -87,13 +87,10 @@ def test_the_full_text_index_is_the_databases_own() -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'context_repo_search_fts'")
-            assert "USING fts5" in cursor.fetchone()[0]
-            assert (
-                "content='context_repo_searchtext'"
-                in cursor.execute(
-                    "SELECT sql FROM sqlite_master WHERE name = 'context_repo_search_fts'"
-                ).fetchone()[0]
-            )
+            created = " ".join(cursor.fetchone()[0].split())
+            assert "USING fts5( index_title, index_body, kind," in created
+            assert "content='context_repo_searchtext', content_rowid='sort_key'" in created
+            assert "prefix='1 2 3'" in created
             cursor.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'context_repo_search_fts_%'"
             )
