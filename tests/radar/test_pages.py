@@ -429,3 +429,22 @@ def test_a_status_update_reads_the_engagements_history_again_but_not_their_stanc
         source="Call", recorded_on=days(0),
     )  # fmt: skip
     assert "stance is unknown" not in row()  # a position written: the stances are read again
+
+
+@pytest.mark.parametrize(
+    ("hour", "greeting"),
+    [(7, "morning"), (11, "morning"), (12, "afternoon"), (17, "afternoon"), (18, "evening"), (23, "evening")],
+)
+def test_the_dashboard_greets_the_vp_for_the_time_of_day(
+    client_as, settings, hour: int, greeting: str
+) -> None:
+    """The VP who opens the dashboard at eight in the evening is not wished a good afternoon."""
+    import datetime as dt
+
+    build_org()
+    utc_hour = dt.datetime.now(dt.UTC).hour
+    offset = (hour - utc_hour) % 24
+    offset = offset - 24 if offset > 14 else offset
+    settings.TIME_ZONE = f"Etc/GMT{-offset:+d}" if offset else "UTC"  # Etc/GMT-3 is three hours ahead
+    content = client_as("principal").get("/").content.decode()
+    assert f"<h1>Good {greeting}" in content
